@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * timekeep: clocks in nanoseconds without entering the kernel.
+ *
+ * The one installed header.  It declares the clock entry points (the C
+ * counterparts of the Go runtime's nanotime1 and walltime), the FreeBSD
+ * bintime type with its arithmetic, and source introspection.
+ *
+ * The bintime helpers follow FreeBSD sys/sys/time.h (bintime_add,
+ * bintime_addx, bintime_sub, bintime2timespec, ...): 64.64 fixed point,
+ * carries from frac into sec, conversions to decimal units round down.
+ * They are inline and need no 128-bit integer type, so the header compiles
+ * as C99, C11 and C++ on 32- and 64-bit targets.
+ *
+ * Every function is async-signal-safe and thread-safe.  None sets errno,
+ * prints, allocates after initialisation, or aborts.
+ */
+#ifndef TIMEKEEP_H
+#define TIMEKEEP_H
+
+#include <stdint.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The version, parsed by the build from these three lines. */
+#define TK_VERSION_MAJOR 1
+#define TK_VERSION_MINOR 0
+#define TK_VERSION_PATCH 0
+
+#if defined(_WIN32)
+#define TK_API
+#elif defined(__GNUC__) || defined(__clang__)
+#define TK_API __attribute__((visibility("default")))
+#else
+#define TK_API
+#endif
+
+#define TK_NSEC_PER_SEC 1000000000LL
+#define TK_USEC_PER_SEC 1000000LL
+
+/*
+ * Time as 64.64 fixed point: sec whole seconds plus frac units of 2^-64 s.
+ * A negative time has sec < 0 and frac >= 0 (-0.25 s is {-1, 3 << 62}).
+ */
+struct tk_bintime {
+	int64_t sec;
+	uint64_t frac;
+};
+
+/*
+ * CLOCK_MONOTONIC in nanoseconds.  The counter read is ordered: it cannot
+ * be taken before the loads that precede the call, so a time handed from
+ * one thread to another is never later than a time read afterwards.
+ */
+TK_API int64_t tk_nanotime(void);
+
+/*
+ * The same clock with a relaxed counter read: cheapest, but the CPU may
+ * take the counter early, before loads that precede the call.  Still
+ * monotonic within a thread.
+ */
+TK_API int64_t tk_nanotime_relaxed(void);
+
+/* CLOCK_REALTIME as seconds and nanoseconds since the Unix epoch. */
+TK_API void tk_walltime(int64_t *sec, int32_t *nsec);
+
+/*
+ * clock_gettime(2) for every clock id: 0, or -EINVAL for an unknown id,
+ * -EFAULT for a NULL ts, or another negative errno from the kernel.
+ */
+TK_API int tk_clock_gettime(clockid_t id, struct timespec *ts);
+
+/* Uptime (CLOCK_MONOTONIC) and absolute time (CLOCK_REALTIME) as bintime. */
+TK_API int tk_binuptime(struct tk_bintime *bt);
+TK_API int tk_bintime(struct tk_bintime *bt);
+
+/*
+ * The name of the source in use: "freebsd", "tsc", "vdso" or "syscall".
+ * Choosing it is what the first clock call does; tk_source() makes that
+ * choice too if no clock was read yet.  The string is static.
+ */
+TK_API const char *tk_source(void);
+
+/* The library's version as "MAJOR.MINOR.PATCH". */
+TK_API const char *tk_version(void);
+
+/*
+ * Introspection, for tools such as timekeep info (STYLE 50: diagnostics are
+ * pulled, never printed).  Cold paths: they may make system calls.
+ */
+struct tk_source_info {
+	const char *name;   /* "freebsd", "tsc", "vdso", "syscall" */
+	int usable;	    /* 1 if it can serve here, else 0 */
+	int chosen;	    /* 1 for the source in use */
+	const char *reason; /* a static sentence: why (not) usable */
+};
+
+/* Fills up to n entries in priority order; returns how many exist. */
+TK_API int tk_sources(struct tk_source_info *out, int n);
+
+struct tk_vdso_symbol {
+	const char *name;    /* "__vdso_clock_gettime", ... */
+	const char *version; /* "LINUX_2.6", ... */
+	uint64_t offset;     /* from the image base */
+};
+
+/*
+ * The vDSO symbols timekeep resolved itself in this process: fills up to
+ * n, returns how many were found, or -ENOENT without a vDSO.
+ */
+TK_API int tk_vdso_symbols(struct tk_vdso_symbol *out, int n);
+
+struct tk_counter_info {
+	const char *kind;	/* "tsc", "cntvct", "rdtime" */
+	const char *ordering;	/* how the ordered read is ordered */
+	const char *vendor;	/* CPU vendor string, or "" */
+	char model[64];		/* CPU model name, or "" */
+	int invariant;		/* 1 invariant, 0 not, -1 unknown */
+	uint64_t freq_hz;	/* best known frequency, 0 if unknown */
+	const char *freq_from;	/* where freq_hz comes from */
+};
+
+/* Facts about the CPU counter: 0, or a negative errno. */
+TK_API int tk_counter_info(struct tk_counter_info *ci);
+
+struct tk_freebsd_page_info {
+	uint32_t ver;	  /* tk_ver */
+	uint32_t enabled; /* tk_enabled */
+	uint32_t current; /* tk_current */
+	uint32_t algo;	  /* th_algo of the current slot */
+	const char *from; /* "AT_TIMEKEEP" or the file it was mapped from */
+};
+
+/* The FreeBSD timekeep page in use: 0, or -ENOENT when there is none. */
+TK_API int tk_freebsd_page_info(struct tk_freebsd_page_info *pi);
+
+/* FreeBSD bintime_addx: add a bare fraction, carrying into sec. */
+static inline void
+tk_bintime_addx(struct tk_bintime *_bt, uint64_t _x)
+{
+	uint64_t _u = _bt->frac;
+
+	_bt->frac += _x;
+	if (_u > _bt->frac)
+		_bt->sec++;
+}
+
+/* FreeBSD bintime_add: *_bt += *_bt2. */
+static inline void
+tk_bintime_add(struct tk_bintime *_bt, const struct tk_bintime *_bt2)
+{
+	uint64_t _u = _bt->frac;
+
+	_bt->frac += _bt2->frac;
+	if (_u > _bt->frac)
+		_bt->sec++;
+	_bt->sec += _bt2->sec;
+}
+
+/* FreeBSD bintime_sub: *_bt -= *_bt2, borrowing from sec. */
+static inline void
+tk_bintime_sub(struct tk_bintime *_bt, const struct tk_bintime *_bt2)
+{
+	uint64_t _u = _bt->frac;
+
+	_bt->frac -= _bt2->frac;
+	if (_u < _bt->frac)
+		_bt->sec--;
+	_bt->sec -= _bt2->sec;
+}
+
+/* -1, 0 or 1 as *_a is before, equal to or after *_b. */
+static inline int
+tk_bintime_cmp(const struct tk_bintime *_a, const struct tk_bintime *_b)
+{
+	if (_a->sec != _b->sec)
+		return _a->sec < _b->sec ? -1 : 1;
+	if (_a->frac != _b->frac)
+		return _a->frac < _b->frac ? -1 : 1;
+	return 0;
+}
+
+/*
+ * floor(_frac * _unit / 2^64) for _unit < 2^32, exactly and without a
+ * 128-bit type: with _frac = hi * 2^32 + lo the product is
+ * hi * _unit * 2^32 + lo * _unit, and the low part is floored on its own
+ * before it joins the high part (no carry can be lost, both terms < 2^62).
+ */
+static inline uint64_t
+tk__frac_to_units(uint64_t _frac, uint32_t _unit)
+{
+	uint64_t _hi = (_frac >> 32) * _unit;
+	uint64_t _lo = (_frac & 0xffffffffu) * _unit;
+
+	return (_hi + (_lo >> 32)) >> 32;
+}
+
+/*
+ * ceil(_n * 2^64 / _unit) for _n < _unit < 2^32: the smallest fraction
+ * that tk__frac_to_units() maps back to _n, so that a value converted to
+ * bintime and back is unchanged.  Two exact long divisions of 32 bits each.
+ */
+static inline uint64_t
+tk__units_to_frac(uint64_t _n, uint32_t _unit)
+{
+	uint64_t _q1 = (_n << 32) / _unit;
+	uint64_t _r1 = (_n << 32) % _unit;
+	uint64_t _q2 = (_r1 << 32) / _unit;
+	uint64_t _r2 = (_r1 << 32) % _unit;
+
+	return (_q1 << 32) + _q2 + (_r2 != 0);
+}
+
+/* sec * 10^9 + floor(frac * 10^9 / 2^64), as current FreeBSD bintime2ns. */
+static inline int64_t
+tk_bintime_to_ns(const struct tk_bintime *_bt)
+{
+	return _bt->sec * TK_NSEC_PER_SEC +
+	    (int64_t)tk__frac_to_units(_bt->frac, 1000000000u);
+}
+
+/* The inverse of tk_bintime_to_ns: tk_bintime_to_ns(from_ns(n)) == n. */
+static inline void
+tk_bintime_from_ns(struct tk_bintime *_bt, int64_t _ns)
+{
+	int64_t _s = _ns / TK_NSEC_PER_SEC;
+	int64_t _r = _ns % TK_NSEC_PER_SEC;
+
+	if (_r < 0) {
+		_r += TK_NSEC_PER_SEC;
+		_s--;
+	}
+	_bt->sec = _s;
+	_bt->frac = tk__units_to_frac((uint64_t)_r, 1000000000u);
+}
+
+/* FreeBSD bintime2timespec: nanoseconds rounded down. */
+static inline void
+tk_bintime_to_timespec(const struct tk_bintime *_bt, struct timespec *_ts)
+{
+	_ts->tv_sec = (time_t)_bt->sec;
+	_ts->tv_nsec = (long)tk__frac_to_units(_bt->frac, 1000000000u);
+}
+
+/* FreeBSD timespec2bintime (tv_nsec in [0, 10^9)); round-trips exactly. */
+static inline void
+tk_timespec_to_bintime(const struct timespec *_ts, struct tk_bintime *_bt)
+{
+	_bt->sec = (int64_t)_ts->tv_sec;
+	_bt->frac = tk__units_to_frac((uint64_t)_ts->tv_nsec, 1000000000u);
+}
+
+/* FreeBSD bintime2timeval: microseconds rounded down. */
+static inline void
+tk_bintime_to_timeval(const struct tk_bintime *_bt, struct timeval *_tv)
+{
+	_tv->tv_sec = (time_t)_bt->sec;
+	_tv->tv_usec = (suseconds_t)tk__frac_to_units(_bt->frac, 1000000u);
+}
+
+/* FreeBSD timeval2bintime (tv_usec in [0, 10^6)); round-trips exactly. */
+static inline void
+tk_timeval_to_bintime(const struct timeval *_tv, struct tk_bintime *_bt)
+{
+	_bt->sec = (int64_t)_tv->tv_sec;
+	_bt->frac = tk__units_to_frac((uint64_t)_tv->tv_usec, 1000000u);
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TIMEKEEP_H */

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * riscv64 time CSR reads.  FreeBSD lib/libc/riscv/sys/__vdso_gettc.c reads
+ * it with a bare rdtime.  The ordered read here adds a FENCE R,R before it:
+ * the RISC-V memory model does not order CSR reads against earlier loads,
+ * so the fence keeps rdtime from being satisfied ahead of them (the same
+ * reason arm64 needs its ISB).
+ */
+#ifndef TK_COUNTER_ARCH_H
+#define TK_COUNTER_ARCH_H
+
+#include <stdint.h>
+
+static inline uint64_t
+tk__counter_relaxed(void)
+{
+	uint64_t v;
+
+	/* No fence: may be taken before earlier loads. */
+	__asm__ volatile("rdtime %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t
+tk__counter_ordered(void)
+{
+	uint64_t v;
+
+	/* FENCE: earlier loads complete before the CSR read. */
+	__asm__ volatile("fence r, r; rdtime %0" : "=r"(v)::"memory");
+	return v;
+}
+
+#endif /* TK_COUNTER_ARCH_H */

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * x86-64 TSC reads.  The ordered read follows the choice FreeBSD makes in
+ * lib/libc/x86/sys/__vdso_gettc.c (tsc_selector_idx) and the kernel in
+ * sys/x86/x86/tsc.c init_TSC_tc:
+ *
+ *   RDTSCP when CPUID 0x80000001 EDX bit 27 says it exists: it waits until
+ *	all earlier instructions have executed and all earlier loads are
+ *	globally visible before it reads the counter;
+ *   else LFENCE; RDTSC on Intel and others (LFENCE is dispatch serialising
+ *	there), MFENCE; RDTSC on AMD and Hygon (where LFENCE need not be);
+ *   else, with no SSE2 (never on x86-64), a bare RDTSC.
+ *
+ * The choice is made once by tk__x86_order_init() and kept in a static
+ * that the read path tests with one predicted branch: no indirect call.
+ */
+#ifndef TK_COUNTER_ARCH_H
+#define TK_COUNTER_ARCH_H
+
+#include <stdint.h>
+
+enum tk__x86_order {
+	TK_X86_ORDER_MFENCE_LFENCE = 0, /* before init: safe on every CPU */
+	TK_X86_ORDER_RDTSCP,
+	TK_X86_ORDER_LFENCE,
+	TK_X86_ORDER_MFENCE,
+	TK_X86_ORDER_NONE,
+};
+
+/* Written once by tk__x86_order_init(); idempotent, so relaxed (rule 42). */
+extern int tk__x86_order;
+
+/* FreeBSD's selection from the raw CPUID words; pure, for the tests. */
+int tk__x86_order_select(uint32_t cpuid1_edx, uint32_t cpuid81_edx,
+    const char vendor[12]);
+/* Runs CPUID and stores the choice in tk__x86_order. */
+void tk__x86_order_init(void);
+/* CPUID as an inline function so no libc header is needed. */
+static inline void
+tk__cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	__asm__ volatile("cpuid"
+			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+			 : "a"(leaf), "c"(sub));
+}
+
+static inline uint64_t
+tk__counter_relaxed(void)
+{
+	uint32_t lo, hi;
+
+	/* Unordered: the CPU may execute it before earlier loads. */
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static inline uint64_t
+tk__counter_rdtscp(void)
+{
+	uint32_t lo, hi, aux;
+
+	/* Waits for earlier instructions and loads; clobbers ECX (TSC_AUX). */
+	__asm__ volatile("rdtscp" : "=a"(lo), "=d"(hi), "=c"(aux)::"memory");
+	(void)aux;
+	return (uint64_t)hi << 32 | lo;
+}
+
+static inline uint64_t
+tk__counter_ordered(void)
+{
+	uint32_t lo, hi;
+
+	if (__builtin_expect(
+		__atomic_load_n(&tk__x86_order, __ATOMIC_RELAXED) ==
+		    TK_X86_ORDER_RDTSCP,
+		1))
+		return tk__counter_rdtscp();
+	switch (__atomic_load_n(&tk__x86_order, __ATOMIC_RELAXED)) {
+	case TK_X86_ORDER_LFENCE:
+		/* LFENCE: RDTSC waits for earlier loads to complete. */
+		__asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi)::"memory");
+		break;
+	case TK_X86_ORDER_MFENCE:
+		/* MFENCE: earlier loads and stores complete before RDTSC. */
+		__asm__ volatile("mfence; rdtsc" : "=a"(lo), "=d"(hi)::"memory");
+		break;
+	case TK_X86_ORDER_NONE:
+		/* No SSE2, so no fence instruction exists: as FreeBSD does. */
+		__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi)::"memory");
+		break;
+	default:
+		/* Before init: both fences, right on every vendor (Go's form). */
+		__asm__ volatile("mfence; lfence; rdtsc"
+				 : "=a"(lo), "=d"(hi)::"memory");
+		break;
+	}
+	return (uint64_t)hi << 32 | lo;
+}
+
+#endif /* TK_COUNTER_ARCH_H */
