@@ -117,6 +117,11 @@ tk__choose(void)
 	/* Acquire: pairs with the release store below; state[] is then set. */
 	if (TK_LIKELY(tk__load_acquire(&choose_state) == CHOOSE_DONE))
 		return 1;
+	/*
+	 * Acquire-release CAS: one thread wins the right to choose; losers
+	 * do not wait (they are answered by the system call meanwhile).  Its
+	 * partner is the release store of CHOOSE_DONE below.
+	 */
 	if (!tk__cas_acq_rel(&choose_state, &expect, CHOOSE_RUNNING))
 		return 0;
 	choose_run();
