@@ -236,8 +236,15 @@ test_every_source(void **state)
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	assert_true(n > 0);
 	self[n] = '\0';
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		assert_int_equal(run_forced(self, names[i]), 0);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		int rc = run_forced(self, names[i]);
+
+		if (rc == 127)
+			TK_SKIP("cannot re-execute %s here (qemu-user without "
+				"binfmt_misc runs no foreign exec)",
+			    self);
+		assert_int_equal(rc, 0);
+	}
 }
 
 int
