@@ -94,9 +94,9 @@ TK_API const char *tk_version(void);
  * pulled, never printed).  Cold paths: they may make system calls.
  */
 struct tk_source_info {
-	const char *name;   /* "freebsd", "tsc", "vdso", "syscall" */
-	int usable;	    /* 1 if it can serve here, else 0 */
-	int chosen;	    /* 1 for the source in use */
+	const char *name; /* "freebsd", "tsc", "vdso", "syscall" */
+	int usable; /* 1 if it can serve here, else 0 */
+	int chosen; /* 1 for the source in use */
 	const char *reason; /* a static sentence: why (not) usable */
 };
 
@@ -104,9 +104,9 @@ struct tk_source_info {
 TK_API int tk_sources(struct tk_source_info *out, int n);
 
 struct tk_vdso_symbol {
-	const char *name;    /* "__vdso_clock_gettime", ... */
+	const char *name; /* "__vdso_clock_gettime", ... */
 	const char *version; /* "LINUX_2.6", ... */
-	uint64_t offset;     /* from the image base */
+	uint64_t offset; /* from the image base */
 };
 
 /*
@@ -116,23 +116,23 @@ struct tk_vdso_symbol {
 TK_API int tk_vdso_symbols(struct tk_vdso_symbol *out, int n);
 
 struct tk_counter_info {
-	const char *kind;	/* "tsc", "cntvct", "rdtime" */
-	const char *ordering;	/* how the ordered read is ordered */
-	const char *vendor;	/* CPU vendor string, or "" */
-	char model[64];		/* CPU model name, or "" */
-	int invariant;		/* 1 invariant, 0 not, -1 unknown */
-	uint64_t freq_hz;	/* best known frequency, 0 if unknown */
-	const char *freq_from;	/* where freq_hz comes from */
+	const char *kind; /* "tsc", "cntvct", "rdtime" */
+	const char *ordering; /* how the ordered read is ordered */
+	const char *vendor; /* CPU vendor string, or "" */
+	char model[64]; /* CPU model name, or "" */
+	int invariant; /* 1 invariant, 0 not, -1 unknown */
+	uint64_t freq_hz; /* best known frequency, 0 if unknown */
+	const char *freq_from; /* where freq_hz comes from */
 };
 
 /* Facts about the CPU counter: 0, or a negative errno. */
 TK_API int tk_counter_info(struct tk_counter_info *ci);
 
 struct tk_freebsd_page_info {
-	uint32_t ver;	  /* tk_ver */
+	uint32_t ver; /* tk_ver */
 	uint32_t enabled; /* tk_enabled */
 	uint32_t current; /* tk_current */
-	uint32_t algo;	  /* th_algo of the current slot */
+	uint32_t algo; /* th_algo of the current slot */
 	const char *from; /* "AT_TIMEKEEP" or the file it was mapped from */
 };
 
@@ -147,19 +147,22 @@ tk_bintime_addx(struct tk_bintime *_bt, uint64_t _x)
 
 	_bt->frac += _x;
 	if (_u > _bt->frac)
-		_bt->sec++;
+		_bt->sec = (int64_t)((uint64_t)_bt->sec + 1);
 }
 
-/* FreeBSD bintime_add: *_bt += *_bt2. */
+/*
+ * FreeBSD bintime_add: *_bt += *_bt2.  The seconds are summed as unsigned
+ * (two's complement wrap-around) so that a sum whose intermediate step
+ * leaves the int64_t range while the result does not is still defined.
+ */
 static inline void
 tk_bintime_add(struct tk_bintime *_bt, const struct tk_bintime *_bt2)
 {
 	uint64_t _u = _bt->frac;
 
 	_bt->frac += _bt2->frac;
-	if (_u > _bt->frac)
-		_bt->sec++;
-	_bt->sec += _bt2->sec;
+	_bt->sec = (int64_t)((uint64_t)_bt->sec + (uint64_t)_bt2->sec +
+	    (_u > _bt->frac));
 }
 
 /* FreeBSD bintime_sub: *_bt -= *_bt2, borrowing from sec. */
@@ -169,9 +172,8 @@ tk_bintime_sub(struct tk_bintime *_bt, const struct tk_bintime *_bt2)
 	uint64_t _u = _bt->frac;
 
 	_bt->frac -= _bt2->frac;
-	if (_u < _bt->frac)
-		_bt->sec--;
-	_bt->sec -= _bt2->sec;
+	_bt->sec = (int64_t)((uint64_t)_bt->sec - (uint64_t)_bt2->sec -
+	    (_u < _bt->frac));
 }
 
 /* -1, 0 or 1 as *_a is before, equal to or after *_b. */
@@ -189,7 +191,8 @@ tk_bintime_cmp(const struct tk_bintime *_a, const struct tk_bintime *_b)
  * floor(_frac * _unit / 2^64) for _unit < 2^32, exactly and without a
  * 128-bit type: with _frac = hi * 2^32 + lo the product is
  * hi * _unit * 2^32 + lo * _unit, and the low part is floored on its own
- * before it joins the high part (no carry can be lost, both terms < 2^62).
+ * before it joins the high part.  No carry is lost: hi * _unit is below
+ * 2^64 - 2^33 and (lo * _unit) >> 32 below 2^32, so their sum fits.
  */
 static inline uint64_t
 tk__frac_to_units(uint64_t _frac, uint32_t _unit)
@@ -220,8 +223,12 @@ tk__units_to_frac(uint64_t _n, uint32_t _unit)
 static inline int64_t
 tk_bintime_to_ns(const struct tk_bintime *_bt)
 {
-	return _bt->sec * TK_NSEC_PER_SEC +
-	    (int64_t)tk__frac_to_units(_bt->frac, 1000000000u);
+	/*
+	 * Unsigned: sec * 10^9 alone may leave the int64_t range (near
+	 * INT64_MIN) while the sum with the fraction does not.
+	 */
+	return (int64_t)((uint64_t)_bt->sec * 1000000000u +
+	    tk__frac_to_units(_bt->frac, 1000000000u));
 }
 
 /* The inverse of tk_bintime_to_ns: tk_bintime_to_ns(from_ns(n)) == n. */

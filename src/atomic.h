@@ -18,9 +18,9 @@
 #define tk__load_acquire(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
 #define tk__store_relaxed(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
 #define tk__store_release(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
-#define tk__cas_acq_rel(p, expp, v)                                           \
-	__atomic_compare_exchange_n((p), (expp), (v), 0, __ATOMIC_ACQ_REL,    \
-	    __ATOMIC_ACQUIRE)
+#define tk__cas_acq_rel(p, expp, v)                                            \
+	__atomic_compare_exchange_n(                                           \
+	    (p), (expp), (v), 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)
 #define tk__fence_acquire() atomic_thread_fence(memory_order_acquire)
 #define tk__fence_release() atomic_thread_fence(memory_order_release)
 #define tk__fence_seq_cst() atomic_thread_fence(memory_order_seq_cst)

@@ -44,16 +44,17 @@ static const struct tk__source *const sources[] = {
 };
 #define STR_(x) #x
 #define STR(x) STR_(x)
-#define TK_VERSION_STRING                                                     \
-	STR(TK_VERSION_MAJOR) "." STR(TK_VERSION_MINOR) "." STR(TK_VERSION_PATCH)
+#define TK_VERSION_STRING                                                      \
+	STR(TK_VERSION_MAJOR)                                                  \
+	"." STR(TK_VERSION_MINOR) "." STR(TK_VERSION_PATCH)
 
 #define NSOURCES ((int)(sizeof(sources) / sizeof(sources[0])))
 
 enum { CHOOSE_NONE, CHOOSE_RUNNING, CHOOSE_DONE };
 
-static int choose_state;	   /* CHOOSE_*, see tk__choose() */
+static int choose_state; /* CHOOSE_*, see tk__choose() */
 static int chosen = NSOURCES - 1; /* index into sources[] */
-static int state[NSOURCES];	   /* 0 usable, <0 init error, 1 not tried */
+static int state[NSOURCES]; /* 0 usable, <0 init error, 1 not tried */
 static const char *why[NSOURCES];
 
 /* The search start and its argument from TIMEKEEP_SOURCE=NAME[:ARG]. */
@@ -161,7 +162,8 @@ route_nanotime(int abs, int ordered)
 	int i;
 
 	for (i = route_start(); i >= 0 && i < NSOURCES; i++)
-		if (state[i] == 0 && sources[i]->nanotime(abs, ordered, &ns) == 0)
+		if (state[i] == 0 &&
+		    sources[i]->nanotime(abs, ordered, &ns) == 0)
 			return ns;
 	if (tk__sys_clock_gettime(abs ? CLOCK_REALTIME : CLOCK_MONOTONIC, &ts))
 		return 0; /* cannot happen for these two ids */
@@ -234,8 +236,8 @@ tk_clock_gettime(clockid_t id, struct timespec *ts)
 	if (id == CLOCK_MONOTONIC || id == CLOCK_REALTIME) {
 		int64_t ns;
 
-		if (TK_LIKELY(tk__tsc_nanotime_fast(id == CLOCK_REALTIME, 1,
-				  &ns) == 0))
+		if (TK_LIKELY(tk__tsc_nanotime_fast(
+		                  id == CLOCK_REALTIME, 1, &ns) == 0))
 			return tk__ns_to_timespec(ns, ts);
 	}
 #endif
@@ -254,7 +256,8 @@ route_bintime(int abs, struct tk_bintime *bt)
 	for (i = route_start(); i >= 0 && i < NSOURCES; i++)
 		if (state[i] == 0 && sources[i]->bintime(abs, bt) == 0)
 			return 0;
-	err = tk__sys_clock_gettime(abs ? CLOCK_REALTIME : CLOCK_MONOTONIC, &ts);
+	err =
+	    tk__sys_clock_gettime(abs ? CLOCK_REALTIME : CLOCK_MONOTONIC, &ts);
 	if (err == 0)
 		tk_timespec_to_bintime(&ts, bt);
 	return err;

@@ -75,8 +75,8 @@ tk__th_read_begin(const uint32_t *genp)
  * pass must be retried.
  */
 static inline int
-tk__th_read_retry(const uint32_t *current, const uint32_t *genp,
-    uint32_t idx, uint32_t gen)
+tk__th_read_retry(
+    const uint32_t *current, const uint32_t *genp, uint32_t idx, uint32_t gen)
 {
 	/*
 	 * Acquire fence: the relaxed loads of the slot's fields (and the
@@ -115,8 +115,7 @@ tk__th_write_begin(uint32_t *genp)
 }
 
 static inline void
-tk__th_write_end(uint32_t *genp, uint32_t gen, uint32_t *current,
-    uint32_t idx)
+tk__th_write_end(uint32_t *genp, uint32_t gen, uint32_t *current, uint32_t idx)
 {
 	/*
 	 * Release: the field stores are visible before the generation; pairs

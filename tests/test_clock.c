@@ -82,20 +82,23 @@ sandwich_one(const struct clock_case *c)
 		if (ra != 0) {
 			/* The kernel rejects the id: timekeep must too. */
 			if (rt != ra)
-				print_error("clock %s: kernel %d, timekeep %d\n",
+				print_error(
+				    "clock %s: kernel %d, timekeep %d\n",
 				    c->name, ra, rt);
 			assert_int_equal(rt, ra);
 			assert_int_equal(rb, ra);
 			continue;
 		}
 		if (rt != 0)
-			print_error("clock %s: timekeep failed with %d\n",
-			    c->name, rt);
+			print_error(
+			    "clock %s: timekeep failed with %d\n", c->name, rt);
 		assert_int_equal(rt, 0);
 		assert_true(t.tv_nsec >= 0 && t.tv_nsec < TK_NSEC_PER_SEC);
 		if (c->realtime) {
-			assert_int64_le(ts_ns(&a) - REALTIME_SLACK_NS, ts_ns(&t));
-			assert_int64_le(ts_ns(&t), ts_ns(&b) + REALTIME_SLACK_NS);
+			assert_int64_le(
+			    ts_ns(&a) - REALTIME_SLACK_NS, ts_ns(&t));
+			assert_int64_le(
+			    ts_ns(&t), ts_ns(&b) + REALTIME_SLACK_NS);
 		} else {
 			assert_int64_le(ts_ns(&a), ts_ns(&t));
 			assert_int64_le(ts_ns(&t), ts_ns(&b));
@@ -151,8 +154,8 @@ test_entry_points(void **state)
 
 		assert_int_equal(tk_bintime(&bt), 0);
 		sys_gettime(CLOCK_REALTIME, &b);
-		assert_int64_le(tk_bintime_to_ns(&bt),
-		    ts_ns(&b) + REALTIME_SLACK_NS);
+		assert_int64_le(
+		    tk_bintime_to_ns(&bt), ts_ns(&b) + REALTIME_SLACK_NS);
 	}
 	assert_int_equal(tk_clock_gettime(CLOCK_MONOTONIC, NULL), -EFAULT);
 	assert_int_equal(tk_binuptime(NULL), -EFAULT);
@@ -193,8 +196,8 @@ run_child(void)
 
 	snprintf(group, sizeof(group), "sandwich, source %s",
 	    getenv("TIMEKEEP_SOURCE"));
-	return _cmocka_run_group_tests(group, tests,
-	    sizeof(tests) / sizeof(tests[0]), NULL, NULL);
+	return _cmocka_run_group_tests(
+	    group, tests, sizeof(tests) / sizeof(tests[0]), NULL, NULL);
 }
 
 static void
@@ -241,7 +244,7 @@ test_every_source(void **state)
 
 		if (rc == 127)
 			TK_SKIP("cannot re-execute %s here (qemu-user without "
-				"binfmt_misc runs no foreign exec)",
+			        "binfmt_misc runs no foreign exec)",
 			    self);
 		assert_int_equal(rc, 0);
 	}

@@ -47,7 +47,6 @@ extern const struct tk__source tk__source_tsc;
 extern const struct tk__source tk__source_vdso;
 extern const struct tk__source tk__source_syscall;
 
-
 /* Shared conversions for the sources (src/clock.c). */
 int tk__ns_to_timespec(int64_t ns, struct timespec *ts);
 

@@ -31,7 +31,8 @@ syscall_nanotime(int abs, int ordered, int64_t *ns)
 	int err;
 
 	(void)ordered; /* a system call orders everything before it */
-	err = tk__sys_clock_gettime(abs ? CLOCK_REALTIME : CLOCK_MONOTONIC, &ts);
+	err =
+	    tk__sys_clock_gettime(abs ? CLOCK_REALTIME : CLOCK_MONOTONIC, &ts);
 	if (err != 0)
 		return err;
 	*ns = (int64_t)ts.tv_sec * TK_NSEC_PER_SEC + ts.tv_nsec;
@@ -44,7 +45,8 @@ syscall_bintime(int abs, struct tk_bintime *bt)
 	struct timespec ts;
 	int err;
 
-	err = tk__sys_clock_gettime(abs ? CLOCK_REALTIME : CLOCK_MONOTONIC, &ts);
+	err =
+	    tk__sys_clock_gettime(abs ? CLOCK_REALTIME : CLOCK_MONOTONIC, &ts);
 	if (err != 0)
 		return err;
 	tk_timespec_to_bintime(&ts, bt);

@@ -6,12 +6,11 @@
 #include "tk_test.h"
 
 void
-tk_assert_i64(int64_t a, int64_t b, const char *op, const char *file,
-    int line)
+tk_assert_i64(int64_t a, int64_t b, const char *op, const char *file, int line)
 {
 	int ok = strcmp(op, "==") == 0 ? a == b
 	    : strcmp(op, "<=") == 0    ? a <= b
-				       : a < b;
+	                               : a < b;
 
 	if (!ok) {
 		print_error("%" PRId64 " %s %" PRId64 " is false\n", a, op, b);
@@ -20,8 +19,8 @@ tk_assert_i64(int64_t a, int64_t b, const char *op, const char *file,
 }
 
 void
-tk_assert_u64(uint64_t a, uint64_t b, const char *op, const char *file,
-    int line)
+tk_assert_u64(
+    uint64_t a, uint64_t b, const char *op, const char *file, int line)
 {
 	int ok = strcmp(op, "==") == 0 ? a == b : a <= b;
 

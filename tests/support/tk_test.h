@@ -17,27 +17,29 @@
 
 #include <cmocka.h>
 
-#define assert_int64_equal(a, b) tk_assert_i64((a), (b), "==", __FILE__, __LINE__)
+#define assert_int64_equal(a, b)                                               \
+	tk_assert_i64((a), (b), "==", __FILE__, __LINE__)
 #define assert_int64_le(a, b) tk_assert_i64((a), (b), "<=", __FILE__, __LINE__)
 #define assert_int64_lt(a, b) tk_assert_i64((a), (b), "<", __FILE__, __LINE__)
-#define assert_uint64_equal(a, b) tk_assert_u64((a), (b), "==", __FILE__, __LINE__)
+#define assert_uint64_equal(a, b)                                              \
+	tk_assert_u64((a), (b), "==", __FILE__, __LINE__)
 #define assert_uint64_le(a, b) tk_assert_u64((a), (b), "<=", __FILE__, __LINE__)
 
-void tk_assert_i64(int64_t a, int64_t b, const char *op, const char *file,
-    int line);
-void tk_assert_u64(uint64_t a, uint64_t b, const char *op, const char *file,
-    int line);
+void tk_assert_i64(
+    int64_t a, int64_t b, const char *op, const char *file, int line);
+void tk_assert_u64(
+    uint64_t a, uint64_t b, const char *op, const char *file, int line);
 
 /*
  * Skip the current cmocka test with a reason printed on its own line.
  * Use as: TK_SKIP("no vDSO in this process");  (returns from the test).
  */
-#define TK_SKIP(...)                                                          \
-	do {                                                                  \
-		printf("[  SKIP    ] ");                                      \
-		printf(__VA_ARGS__);                                          \
-		printf("\n");                                                 \
-		skip();                                                       \
+#define TK_SKIP(...)                                                           \
+	do {                                                                   \
+		printf("[  SKIP    ] ");                                       \
+		printf(__VA_ARGS__);                                           \
+		printf("\n");                                                  \
+		skip();                                                        \
 	} while (0)
 
 /*

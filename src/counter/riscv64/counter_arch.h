@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * riscv64 time CSR reads.  FreeBSD lib/libc/riscv/sys/__vdso_gettc.c reads
- * it with a bare rdtime.  The ordered read here adds a FENCE R,R before it:
- * the RISC-V memory model does not order CSR reads against earlier loads,
- * so the fence keeps rdtime from being satisfied ahead of them (the same
- * reason arm64 needs its ISB).
+ * it with a bare rdtime.  The ordered read here adds FENCE R,I before it: the
+ * Zicsr chapter ("CSR Access Ordering") treats a read of the time CSR as
+ * device input, so only a fence whose successor set holds I keeps rdtime
+ * from being satisfied ahead of earlier loads (why arm64 needs its ISB).
  */
 #ifndef TK_COUNTER_ARCH_H
 #define TK_COUNTER_ARCH_H
@@ -26,8 +26,8 @@ tk__counter_ordered(void)
 {
 	uint64_t v;
 
-	/* FENCE: earlier loads complete before the CSR read. */
-	__asm__ volatile("fence r, r; rdtime %0" : "=r"(v)::"memory");
+	/* FENCE R,I: earlier loads complete before the CSR (input) read. */
+	__asm__ volatile("fence r, i; rdtime %0" : "=r"(v)::"memory");
 	return v;
 }
 

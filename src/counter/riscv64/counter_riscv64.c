@@ -20,8 +20,8 @@ riscv_timebase(void)
 	ssize_t n;
 	int fd;
 
-	fd = open("/proc/device-tree/cpus/timebase-frequency",
-	    O_RDONLY | O_CLOEXEC);
+	fd = open(
+	    "/proc/device-tree/cpus/timebase-frequency", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
 	n = read(fd, b, sizeof(b));
@@ -39,11 +39,11 @@ tk_counter_info(struct tk_counter_info *ci)
 		return -EFAULT;
 	memset(ci, 0, sizeof(*ci));
 	ci->kind = "rdtime";
-	ci->ordering = "fence r,r";
+	ci->ordering = "fence r,i";
 	ci->vendor = "";
 	ci->invariant = 1; /* the time CSR counts at a fixed timebase */
 	ci->freq_hz = riscv_timebase();
-	ci->freq_from = ci->freq_hz ? "device tree timebase-frequency"
-				    : "unknown";
+	ci->freq_from =
+	    ci->freq_hz ? "device tree timebase-frequency" : "unknown";
 	return 0;
 }

@@ -31,8 +31,8 @@ enum tk__x86_order {
 extern int tk__x86_order;
 
 /* FreeBSD's selection from the raw CPUID words; pure, for the tests. */
-int tk__x86_order_select(uint32_t cpuid1_edx, uint32_t cpuid81_edx,
-    const char vendor[12]);
+int tk__x86_order_select(
+    uint32_t cpuid1_edx, uint32_t cpuid81_edx, const char vendor[12]);
 /* Runs CPUID and stores the choice in tk__x86_order. */
 void tk__x86_order_init(void);
 /* CPUID as an inline function so no libc header is needed. */
@@ -40,8 +40,8 @@ static inline void
 tk__cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
 	__asm__ volatile("cpuid"
-			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-			 : "a"(leaf), "c"(sub));
+	                 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+	                 : "a"(leaf), "c"(sub));
 }
 
 static inline uint64_t
@@ -70,19 +70,20 @@ tk__counter_ordered(void)
 {
 	uint32_t lo, hi;
 
-	if (__builtin_expect(
-		__atomic_load_n(&tk__x86_order, __ATOMIC_RELAXED) ==
-		    TK_X86_ORDER_RDTSCP,
-		1))
+	if (__builtin_expect(__atomic_load_n(&tk__x86_order,
+	                         __ATOMIC_RELAXED) == TK_X86_ORDER_RDTSCP,
+	        1))
 		return tk__counter_rdtscp();
 	switch (__atomic_load_n(&tk__x86_order, __ATOMIC_RELAXED)) {
 	case TK_X86_ORDER_LFENCE:
 		/* LFENCE: RDTSC waits for earlier loads to complete. */
-		__asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi)::"memory");
+		__asm__ volatile("lfence; rdtsc"
+		                 : "=a"(lo), "=d"(hi)::"memory");
 		break;
 	case TK_X86_ORDER_MFENCE:
 		/* MFENCE: earlier loads and stores complete before RDTSC. */
-		__asm__ volatile("mfence; rdtsc" : "=a"(lo), "=d"(hi)::"memory");
+		__asm__ volatile("mfence; rdtsc"
+		                 : "=a"(lo), "=d"(hi)::"memory");
 		break;
 	case TK_X86_ORDER_NONE:
 		/* No SSE2, so no fence instruction exists: as FreeBSD does. */
@@ -91,7 +92,7 @@ tk__counter_ordered(void)
 	default:
 		/* Before init: both fences, right on every vendor (Go's form). */
 		__asm__ volatile("mfence; lfence; rdtsc"
-				 : "=a"(lo), "=d"(hi)::"memory");
+		                 : "=a"(lo), "=d"(hi)::"memory");
 		break;
 	}
 	return (uint64_t)hi << 32 | lo;

@@ -12,12 +12,12 @@
 
 int tk__x86_order = TK_X86_ORDER_MFENCE_LFENCE;
 
-#define CPUID_SSE2 (1u << 26)	 /* CPUID 1 EDX, machine/specialreg.h */
+#define CPUID_SSE2 (1u << 26) /* CPUID 1 EDX, machine/specialreg.h */
 #define AMDID_RDTSCP (1u << 27) /* CPUID 0x80000001 EDX */
 
 int
-tk__x86_order_select(uint32_t cpuid1_edx, uint32_t cpuid81_edx,
-    const char vendor[12])
+tk__x86_order_select(
+    uint32_t cpuid1_edx, uint32_t cpuid81_edx, const char vendor[12])
 {
 	if (cpuid1_edx == 0)
 		return TK_X86_ORDER_NONE;
