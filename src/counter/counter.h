@@ -9,12 +9,10 @@
  *	the receiver reads afterwards.
  *   uint64_t tk__counter_relaxed(void)
  *	The same counter with no ordering: cheapest, may be taken early.
- *   uint32_t tk__counter_fbsd(uint32_t algo, const void *md, int *ok)
- *	The 32-bit value FreeBSD's libc __vdso_gettc() would produce for a
- *	timehands slot of this architecture, given th_algo and a pointer to
- *	the slot's machine-dependent tail; *ok = 0 for an algo this build
- *	cannot read (the caller then makes the system call).  Declared in
- *	src/source/freebsd_counter.h, defined per arch.
+ *
+ * The FreeBSD page's per-th_algo readers build on these; their contract is
+ * fbsd_cpu_counter() and fbsd_gettc() in src/source/fbsd_reader.h, defined
+ * per arch in src/source/fbsd_<arch>.c.
  *
  * Each may assume it runs on its own architecture; none may call libc.
  */

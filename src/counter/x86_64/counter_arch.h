@@ -54,6 +54,18 @@ tk__counter_relaxed(void)
 	return (uint64_t)hi << 32 | lo;
 }
 
+/* RDTSCP with the TSC_AUX word (Linux and FreeBSD put the CPU id there). */
+static inline uint64_t
+tk__counter_rdtscp_aux(uint32_t *aux)
+{
+	uint32_t lo, hi, c;
+
+	/* Waits for earlier instructions and loads; ECX gets TSC_AUX. */
+	__asm__ volatile("rdtscp" : "=a"(lo), "=d"(hi), "=c"(c)::"memory");
+	*aux = c;
+	return (uint64_t)hi << 32 | lo;
+}
+
 static inline uint64_t
 tk__counter_rdtscp(void)
 {

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The FreeBSD arm64 timekeep page: sys/sys/vdso.h with the tail of
+ * sys/arm64/include/vdso.h (th_physical, th_res[7]).  The kernel
+ * (sys/arm/arm/generic_timer.c) sets th_physical only when the loader
+ * tunable hw.userspace_allow_phys_counter is set and the kernel runs at EL2;
+ * the default is the virtual counter.
+ *
+ * Invariants (checked below at compile time, FACTS 1.4): the base struct
+ * is the one of every 8-aligned FreeBSD target with a 64-bit time_t; a slot
+ * is 88 bytes with no padding, the header is 16 bytes (4 of them padding
+ * so the slots are 8-aligned), slots start at 16, and the kernel's block is
+ * 16 + 4 x 88 = 368 bytes.
+ */
+#ifndef TK_ABI_FBSD_VDSO_ARM64_H
+#define TK_ABI_FBSD_VDSO_ARM64_H
+
+#include "abi/fbsd_vdso_common.h"
+
+struct fbsd_bintime_arm64 {
+	fbsd_i64_al8 sec; /* time_t: 64-bit */
+	fbsd_u64_al8 frac;
+};
+
+struct fbsd_vdso_timehands_arm64 {
+	uint32_t th_algo;
+	uint32_t th_gen;
+	fbsd_u64_al8 th_scale;
+	uint32_t th_offset_count;
+	uint32_t th_counter_mask;
+	struct fbsd_bintime_arm64 th_offset;
+	struct fbsd_bintime_arm64 th_boottime;
+	/* VDSO_TIMEHANDS_MD */
+	uint32_t th_physical; /* 1: read CNTPCT, 0: CNTVCT */
+	uint32_t th_res[7];
+};
+
+struct fbsd_vdso_timekeep_arm64 {
+	uint32_t tk_ver;
+	uint32_t tk_enabled;
+	uint32_t tk_current;
+	struct fbsd_vdso_timehands_arm64 tk_th[];
+};
+
+#define FBSD_TH_ARM64 struct fbsd_vdso_timehands_arm64
+_Static_assert(offsetof(FBSD_TH_ARM64, th_algo) == 0, "arm64 th_algo");
+_Static_assert(offsetof(FBSD_TH_ARM64, th_gen) == 4, "arm64 th_gen");
+_Static_assert(offsetof(FBSD_TH_ARM64, th_scale) == 8, "arm64 th_scale");
+_Static_assert(
+    offsetof(FBSD_TH_ARM64, th_offset_count) == 16, "arm64 th_offset_count");
+_Static_assert(
+    offsetof(FBSD_TH_ARM64, th_counter_mask) == 20, "arm64 th_counter_mask");
+_Static_assert(
+    offsetof(FBSD_TH_ARM64, th_offset.sec) == 24, "arm64 th_offset.sec");
+_Static_assert(
+    offsetof(FBSD_TH_ARM64, th_offset.frac) == 32, "arm64 th_offset.frac");
+_Static_assert(
+    offsetof(FBSD_TH_ARM64, th_boottime.sec) == 40, "arm64 th_boottime.sec");
+_Static_assert(
+    offsetof(FBSD_TH_ARM64, th_boottime.frac) == 48, "arm64 th_boottime.frac");
+_Static_assert(offsetof(FBSD_TH_ARM64, th_physical) == 56, "arm64 th_physical");
+_Static_assert(offsetof(FBSD_TH_ARM64, th_res) == 60, "arm64 th_res");
+_Static_assert(sizeof(FBSD_TH_ARM64) == 88, "arm64 sizeof timehands");
+_Static_assert(_Alignof(FBSD_TH_ARM64) == 8, "arm64 alignof timehands");
+#undef FBSD_TH_ARM64
+
+_Static_assert(
+    offsetof(struct fbsd_vdso_timekeep_arm64, tk_ver) == 0, "arm64 tk_ver");
+_Static_assert(offsetof(struct fbsd_vdso_timekeep_arm64, tk_enabled) == 4,
+    "arm64 tk_enabled");
+_Static_assert(offsetof(struct fbsd_vdso_timekeep_arm64, tk_current) == 8,
+    "arm64 tk_current");
+_Static_assert(
+    offsetof(struct fbsd_vdso_timekeep_arm64, tk_th) == 16, "arm64 tk_th");
+_Static_assert(
+    sizeof(struct fbsd_vdso_timekeep_arm64) == 16, "arm64 sizeof timekeep");
+
+#endif /* TK_ABI_FBSD_VDSO_ARM64_H */
