@@ -3,7 +3,7 @@
 # `make test`: build and pass every test.
 #
 #   1. gcc build, warnings as errors, every cmocka suite under ctest
-#   2. clang build of the same, every suite but the long soaks
+#   2. clang build of the same, every suite but the accuracy soak
 #   3. ASan + UBSan build, every suite (work scaled down)
 #   4. TSan build, every suite (work scaled down)
 #   5. clang-format in check mode, and the barrier-comment check
@@ -75,7 +75,7 @@ fi
 if command -v clang >/dev/null; then
 	say "2. clang, -Werror"
 	if build build-clang clang -DCMAKE_C_COMPILER=clang -DTK_BUILD_BENCH=OFF; then
-		ctest_in build-clang clang -LE long
+		ctest_in build-clang clang -LE 'long|soak'
 	fi
 else
 	echo "SKIP 2: clang is not installed"
@@ -86,7 +86,7 @@ if build build-asan asan -DTK_ASAN=ON -DTK_UBSAN=ON -DTK_BUILD_BENCH=OFF \
 	-DCMAKE_BUILD_TYPE=Debug; then
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		ctest_in build-asan asan -LE long
+		ctest_in build-asan asan -LE 'long|soak'
 fi
 
 # clang: gcc 12 rejects atomic_thread_fence under -fsanitize=thread
@@ -95,7 +95,7 @@ say "4. ThreadSanitizer (clang)"
 if build build-tsan tsan -DTK_TSAN=ON -DTK_BUILD_BENCH=OFF \
 	-DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo; then
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-		ctest_in build-tsan tsan -LE long
+		ctest_in build-tsan tsan -LE 'long|soak'
 fi
 
 say "5. clang-format (check mode) and barrier comments"
@@ -130,7 +130,7 @@ for arch in aarch64 riscv64; do
 		-DCMAKE_TOOLCHAIN_FILE="$top/cmake/toolchain-$arch-linux-gnu.cmake" \
 		-DCMOCKA_ROOT="$prefix" -DTK_STATIC_TESTS=ON \
 		-DTK_BUILD_SHARED=OFF -DTK_BUILD_BENCH=OFF; then
-		TK_TEST_SLOW=20 ctest_in "build-$arch" "$arch" -LE 'long|native'
+		TK_TEST_SLOW=20 ctest_in "build-$arch" "$arch" -LE 'long|native|soak'
 	fi
 done
 

@@ -96,6 +96,10 @@ choose_run(void)
 		why[i] = i < start ? "skipped by TIMEKEEP_SOURCE" : "not tried";
 	}
 	for (i = start; i < NSOURCES; i++) {
+		if (first >= 0 && sources[i]->inline_reads) {
+			why[i] = "not a fallback: a source above it was chosen";
+			continue;
+		}
 		why[i] = NULL;
 		state[i] = sources[i]->init(i == start ? arg : NULL, &why[i]);
 		if (why[i] == NULL)
@@ -194,25 +198,38 @@ tk_nanotime_relaxed(void)
 	return route_nanotime(0, 0);
 }
 
-void
-tk_walltime(int64_t *sec, int32_t *nsec)
+/* Out of line, so the fast path of tk_walltime saves no register. */
+static __attribute__((noinline)) void
+walltime_slow(int64_t *sec, int32_t *nsec)
 {
 	struct timespec ts;
-	int64_t ns;
 
-#ifdef TK_WITH_TSC
-	if (TK_UNLIKELY(tk__tsc_nanotime_fast(1, 1, &ns) != 0))
-#endif
-		ns = route_nanotime(1, 1);
-	tk__ns_to_timespec(ns, &ts);
+	tk__ns_to_timespec(route_nanotime(1, 1), &ts);
 	if (sec != NULL)
 		*sec = (int64_t)ts.tv_sec;
 	if (nsec != NULL)
 		*nsec = (int32_t)ts.tv_nsec;
 }
 
-/* The one fallback site for clock_gettime. */
-static int
+void
+tk_walltime(int64_t *sec, int32_t *nsec)
+{
+#ifdef TK_WITH_TSC
+	struct timespec ts;
+
+	if (TK_LIKELY(tk__tsc_timespec_fast(1, 1, &ts) == 0)) {
+		if (sec != NULL)
+			*sec = (int64_t)ts.tv_sec;
+		if (nsec != NULL)
+			*nsec = (int32_t)ts.tv_nsec;
+		return;
+	}
+#endif
+	walltime_slow(sec, nsec);
+}
+
+/* The one fallback site for clock_gettime (out of line, as walltime_slow). */
+static __attribute__((noinline)) int
 route_gettime(clockid_t id, struct timespec *ts)
 {
 	int i, err;
@@ -234,11 +251,9 @@ tk_clock_gettime(clockid_t id, struct timespec *ts)
 		return -EFAULT;
 #ifdef TK_WITH_TSC
 	if (id == CLOCK_MONOTONIC || id == CLOCK_REALTIME) {
-		int64_t ns;
-
-		if (TK_LIKELY(tk__tsc_nanotime_fast(
-		                  id == CLOCK_REALTIME, 1, &ns) == 0))
-			return tk__ns_to_timespec(ns, ts);
+		if (TK_LIKELY(tk__tsc_timespec_fast(
+		                  id == CLOCK_REALTIME, 1, ts) == 0))
+			return 0;
 	}
 #endif
 	return route_gettime(id, ts);

@@ -19,6 +19,10 @@
  *	      with an ordered or relaxed counter read: 0 and *ns, or a
  *	      negative routing value as for gettime.
  *   bintime  Uptime (abs == 0) or absolute time as bintime: 0 or routing.
+ *   inline_reads
+ *	      1 for a source whose reads clock.c makes inline, ahead of the
+ *	      dispatch (tsc): it is initialised only when it is the chosen
+ *	      source, so that it never answers ahead of a source above it.
  *
  * What each may assume: init has returned 0 before any other hook is
  * called.  What each must guarantee: no lock, no allocation, no errno, no
@@ -39,6 +43,7 @@ struct tk__source {
 	int (*gettime)(clockid_t id, struct timespec *ts);
 	int (*nanotime)(int abs, int ordered, int64_t *ns);
 	int (*bintime)(int abs, struct tk_bintime *bt);
+	int inline_reads;
 };
 
 /* In priority order; a build lacks the files of sources it cannot have. */
