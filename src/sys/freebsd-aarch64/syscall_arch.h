@@ -22,9 +22,9 @@ tk__syscall2(long n, long a, long b)
 	long failed;
 
 	__asm__ volatile("svc 0; cset %1, cs"
-			 : "+r"(x0), "=r"(failed)
-			 : "r"(x8), "r"(x1)
-			 : "memory", "cc");
+	                 : "+r"(x0), "=r"(failed)
+	                 : "r"(x8), "r"(x1)
+	                 : "memory", "cc");
 	return failed ? -x0 : x0;
 }
 

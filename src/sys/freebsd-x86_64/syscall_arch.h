@@ -20,9 +20,9 @@ tk__syscall2(long n, long a, long b)
 	unsigned char failed;
 
 	__asm__ volatile("syscall; setc %1"
-			 : "=a"(ret), "=r"(failed)
-			 : "a"(n), "D"(a), "S"(b)
-			 : "rcx", "r11", "rdx", "memory", "cc");
+	                 : "=a"(ret), "=r"(failed)
+	                 : "a"(n), "D"(a), "S"(b)
+	                 : "rcx", "r11", "rdx", "memory", "cc");
 	return failed ? -ret : ret;
 }
 

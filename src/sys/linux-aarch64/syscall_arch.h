@@ -19,7 +19,10 @@ tk__syscall2(long n, long a, long b)
 	register long x0 __asm__("x0") = a;
 	register long x1 __asm__("x1") = b;
 
-	__asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1) : "memory", "cc");
+	__asm__ volatile("svc 0"
+	                 : "+r"(x0)
+	                 : "r"(x8), "r"(x1)
+	                 : "memory", "cc");
 	return x0;
 }
 

@@ -19,9 +19,9 @@ tk__syscall2(long n, long a, long b)
 	long ret;
 
 	__asm__ volatile("syscall"
-			 : "=a"(ret)
-			 : "a"(n), "D"(a), "S"(b)
-			 : "rcx", "r11", "memory");
+	                 : "=a"(ret)
+	                 : "a"(n), "D"(a), "S"(b)
+	                 : "rcx", "r11", "memory");
 	return ret;
 }
 
