@@ -5,7 +5,10 @@
 # missing; the steps that need it then SKIP with that reason.
 set -uo pipefail
 
-pkgs=(cmake pkg-config libcmocka-dev clang clang-format g++ python3 jq
+# libclang-rt-14-dev holds clang's sanitizer and libFuzzer runtimes, which
+# clang-14 only recommends (and --no-install-recommends skips).
+pkgs=(cmake pkg-config libcmocka-dev clang libclang-rt-14-dev clang-format g++
+	python3 jq
 	libxml2-utils man-db strace qemu-user gcc-aarch64-linux-gnu
 	gcc-riscv64-linux-gnu libc6-dev-arm64-cross libc6-dev-riscv64-cross
 	dpkg-dev)
@@ -39,7 +42,9 @@ Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SRC
 fi
-echo "deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >&2
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+if [ ${#missing[@]} -ne 0 ]; then
+	echo "deps: installing ${missing[*]}" >&2
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
