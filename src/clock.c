@@ -52,7 +52,7 @@ static const struct tk__source *const sources[] = {
 
 enum { CHOOSE_NONE, CHOOSE_RUNNING, CHOOSE_DONE };
 
-static int choose_state; /* CHOOSE_*, see tk__choose() */
+static int choose_state; /* CHOOSE_*, see choose() */
 static int chosen = NSOURCES - 1; /* index into sources[] */
 static int state[NSOURCES]; /* 0 usable, <0 init error, 1 not tried */
 static const char *why[NSOURCES];
@@ -115,7 +115,7 @@ choose_run(void)
  * or earlier), 0 while another thread is still making it.
  */
 static int
-tk__choose(void)
+choose(void)
 {
 	int expect = CHOOSE_NONE;
 
@@ -130,7 +130,7 @@ tk__choose(void)
 	if (!tk__cas_acq_rel(&choose_state, &expect, CHOOSE_RUNNING))
 		return 0;
 	choose_run();
-	/* Release: publishes chosen, state[] and why[] to tk__choose(). */
+	/* Release: publishes chosen, state[] and why[] to choose(). */
 	tk__store_release(&choose_state, CHOOSE_DONE);
 	return 1;
 }
@@ -139,7 +139,7 @@ tk__choose(void)
 static int
 route_start(void)
 {
-	return tk__choose() ? chosen : -1;
+	return choose() ? chosen : -1;
 }
 
 int
@@ -297,7 +297,7 @@ tk_source(void)
 
 	/* Bounded: the choice takes well under a millisecond. */
 	for (spins = 0; spins < 100000000u; spins++)
-		if (tk__choose())
+		if (choose())
 			return sources[chosen]->name;
 	return tk__source_syscall.name;
 }
