@@ -306,5 +306,5 @@ main(void)
 		cmocka_unit_test(test_host_layout),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TK_TEST_RUN(tests, NULL, NULL);
 }

@@ -31,38 +31,6 @@
 /* Realtime may lag a settimeofday by one windup interval (tsc: 10 ms). */
 #define REALTIME_SLACK_NS (50 * 1000 * 1000LL)
 
-struct clock_case {
-	clockid_t id;
-	const char *name;
-	int realtime; /* compared within REALTIME_SLACK_NS, not exactly */
-};
-
-static const struct clock_case clocks[] = {
-	{ CLOCK_REALTIME, "REALTIME", 1 },
-	{ CLOCK_MONOTONIC, "MONOTONIC", 0 },
-	{ CLOCK_PROCESS_CPUTIME_ID, "PROCESS_CPUTIME_ID", 0 },
-	{ CLOCK_THREAD_CPUTIME_ID, "THREAD_CPUTIME_ID", 0 },
-	{ CLOCK_MONOTONIC_RAW, "MONOTONIC_RAW", 0 },
-	{ CLOCK_REALTIME_COARSE, "REALTIME_COARSE", 1 },
-	{ CLOCK_MONOTONIC_COARSE, "MONOTONIC_COARSE", 0 },
-	{ CLOCK_BOOTTIME, "BOOTTIME", 0 },
-	{ CLOCK_REALTIME_ALARM, "REALTIME_ALARM", 1 },
-	{ CLOCK_BOOTTIME_ALARM, "BOOTTIME_ALARM", 0 },
-	{ CLOCK_TAI, "TAI", 1 },
-	{ 10, "10 (unused)", 0 },
-	{ 12, "12 (past the last)", 0 },
-	{ 16, "16", 0 },
-	{ -1, "-1", 0 },
-	{ INT_MIN, "INT_MIN", 0 },
-	{ INT_MAX, "INT_MAX", 0 },
-};
-
-static int64_t
-ts_ns(const struct timespec *ts)
-{
-	return (int64_t)ts->tv_sec * TK_NSEC_PER_SEC + ts->tv_nsec;
-}
-
 static int
 sys_gettime(clockid_t id, struct timespec *ts)
 {
@@ -70,7 +38,7 @@ sys_gettime(clockid_t id, struct timespec *ts)
 }
 
 static void
-sandwich_one(const struct clock_case *c)
+sandwich_one(const struct tk_test_clock *c)
 {
 	struct timespec a, t, b;
 	int ra, rt, rb, i;
@@ -95,13 +63,13 @@ sandwich_one(const struct clock_case *c)
 		assert_int_equal(rt, 0);
 		assert_true(t.tv_nsec >= 0 && t.tv_nsec < TK_NSEC_PER_SEC);
 		if (c->realtime) {
-			assert_int64_le(
-			    ts_ns(&a) - REALTIME_SLACK_NS, ts_ns(&t));
-			assert_int64_le(
-			    ts_ns(&t), ts_ns(&b) + REALTIME_SLACK_NS);
+			assert_int64_le(tk_test_ts_ns(&a) - REALTIME_SLACK_NS,
+			    tk_test_ts_ns(&t));
+			assert_int64_le(tk_test_ts_ns(&t),
+			    tk_test_ts_ns(&b) + REALTIME_SLACK_NS);
 		} else {
-			assert_int64_le(ts_ns(&a), ts_ns(&t));
-			assert_int64_le(ts_ns(&t), ts_ns(&b));
+			assert_int64_le(tk_test_ts_ns(&a), tk_test_ts_ns(&t));
+			assert_int64_le(tk_test_ts_ns(&t), tk_test_ts_ns(&b));
 		}
 	}
 }
@@ -112,8 +80,8 @@ test_every_clock_id(void **state)
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(clocks) / sizeof(clocks[0]); i++)
-		sandwich_one(&clocks[i]);
+	for (i = 0; i < tk_test_nclocks; i++)
+		sandwich_one(&tk_test_clocks[i]);
 }
 
 static void
@@ -130,32 +98,32 @@ test_entry_points(void **state)
 		sys_gettime(CLOCK_MONOTONIC, &a);
 		ns = tk_nanotime();
 		sys_gettime(CLOCK_MONOTONIC, &b);
-		assert_int64_le(ts_ns(&a), ns);
-		assert_int64_le(ns, ts_ns(&b));
+		assert_int64_le(tk_test_ts_ns(&a), ns);
+		assert_int64_le(ns, tk_test_ts_ns(&b));
 
 		/* Relaxed may be taken early, but never before the first call. */
 		sys_gettime(CLOCK_MONOTONIC, &a);
 		ns = tk_nanotime_relaxed();
 		sys_gettime(CLOCK_MONOTONIC, &b);
-		assert_int64_le(ns, ts_ns(&b));
-		assert_int64_le(ts_ns(&a) - 1000, ns);
+		assert_int64_le(ns, tk_test_ts_ns(&b));
+		assert_int64_le(tk_test_ts_ns(&a) - 1000, ns);
 
 		assert_int_equal(tk_binuptime(&bt), 0);
 		sys_gettime(CLOCK_MONOTONIC, &b);
-		assert_int64_le(tk_bintime_to_ns(&bt), ts_ns(&b));
+		assert_int64_le(tk_bintime_to_ns(&bt), tk_test_ts_ns(&b));
 
 		sys_gettime(CLOCK_REALTIME, &a);
 		tk_walltime(&sec, &nsec);
 		sys_gettime(CLOCK_REALTIME, &b);
 		assert_true(nsec >= 0 && nsec < TK_NSEC_PER_SEC);
 		ns = sec * TK_NSEC_PER_SEC + nsec;
-		assert_int64_le(ts_ns(&a) - REALTIME_SLACK_NS, ns);
-		assert_int64_le(ns, ts_ns(&b) + REALTIME_SLACK_NS);
+		assert_int64_le(tk_test_ts_ns(&a) - REALTIME_SLACK_NS, ns);
+		assert_int64_le(ns, tk_test_ts_ns(&b) + REALTIME_SLACK_NS);
 
 		assert_int_equal(tk_bintime(&bt), 0);
 		sys_gettime(CLOCK_REALTIME, &b);
-		assert_int64_le(
-		    tk_bintime_to_ns(&bt), ts_ns(&b) + REALTIME_SLACK_NS);
+		assert_int64_le(tk_bintime_to_ns(&bt),
+		    tk_test_ts_ns(&b) + REALTIME_SLACK_NS);
 	}
 	assert_int_equal(tk_clock_gettime(CLOCK_MONOTONIC, NULL), -EFAULT);
 	assert_int_equal(tk_binuptime(NULL), -EFAULT);
@@ -196,7 +164,7 @@ run_child(void)
 
 	snprintf(group, sizeof(group), "sandwich, source %s",
 	    getenv("TIMEKEEP_SOURCE"));
-	return _cmocka_run_group_tests(
+	return tk_test_main(
 	    group, tests, sizeof(tests) / sizeof(tests[0]), NULL, NULL);
 }
 
@@ -260,5 +228,5 @@ main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "--child") == 0)
 		return run_child();
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TK_TEST_RUN(tests, NULL, NULL);
 }

@@ -52,15 +52,6 @@ counter_read_relaxed(void)
 	return tk__counter_relaxed();
 }
 
-static int64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static void
 sleep_ns(long ns)
 {
@@ -84,7 +75,7 @@ counter_rate_hz(uint64_t (*read)(void), long interval_ns)
 	int i;
 
 	for (i = 0; i < 5; i++) {
-		int64_t t0 = mono_ns();
+		int64_t t0 = tk_test_clock_ns(CLOCK_MONOTONIC);
 		uint64_t c0 = read();
 		uint64_t c1;
 		int64_t t1;
@@ -92,7 +83,7 @@ counter_rate_hz(uint64_t (*read)(void), long interval_ns)
 
 		sleep_ns(interval_ns);
 		c1 = read();
-		t1 = mono_ns();
+		t1 = tk_test_clock_ns(CLOCK_MONOTONIC);
 		if (c1 <= c0 || t1 <= t0)
 			continue;
 		r = (double)(c1 - c0) * 1e9 / (double)(t1 - t0);

@@ -1492,7 +1492,7 @@ main(void)
 		cmocka_unit_test(test_random_mutations),
 	};
 
-	int failed = cmocka_run_group_tests(tests, setup_real, NULL);
+	int failed = TK_TEST_RUN(tests, setup_real, NULL);
 
 	if (failed == 0 && real_base == NULL) {
 		printf("SKIP: no vDSO in this process (AT_SYSINFO_EHDR "

@@ -30,15 +30,6 @@
 
 #define AGREE_NS 1000 /* 1 us */
 
-static int64_t
-host_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (int64_t)ts.tv_sec * TK_NSEC_PER_SEC + ts.tv_nsec;
-}
-
 static void
 sleep_ms(long ms)
 {
@@ -107,8 +98,8 @@ test_agreement(void **state)
 		}
 	}
 	/* The emulated clocks follow the host's (uptime from MONOTONIC). */
-	mono = host_ns(CLOCK_MONOTONIC);
-	real = host_ns(CLOCK_REALTIME);
+	mono = tk_test_clock_ns(CLOCK_MONOTONIC);
+	real = tk_test_clock_ns(CLOCK_REALTIME);
 	assert_int_equal(tk__fbsd_binuptime(tk, 0, 1, &bt, NULL), 0);
 	v = tk_bintime_to_ns(&bt);
 	assert_int64_le(mono - 5000000, v);
@@ -355,5 +346,5 @@ main(void)
 		cmocka_unit_test(test_large_delta),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TK_TEST_RUN(tests, NULL, NULL);
 }

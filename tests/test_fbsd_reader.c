@@ -601,5 +601,5 @@ main(void)
 		cmocka_unit_test(test_init_failures),
 	};
 
-	return cmocka_run_group_tests(tests, setup, NULL);
+	return TK_TEST_RUN(tests, setup, NULL);
 }

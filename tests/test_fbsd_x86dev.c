@@ -561,5 +561,5 @@ main(void)
 		cmocka_unit_test(test_unknown_algo),
 	};
 
-	return cmocka_run_group_tests(tests, setup, NULL);
+	return TK_TEST_RUN(tests, setup, NULL);
 }

@@ -726,5 +726,5 @@ main(void)
 		cmocka_unit_test(test_threads_protocol),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TK_TEST_RUN(tests, NULL, NULL);
 }

@@ -50,12 +50,6 @@ sys_ns(clockid_t id)
 	return (int64_t)ts.tv_sec * TK_NSEC_PER_SEC + ts.tv_nsec;
 }
 
-static int64_t
-ts_ns(const struct timespec *ts)
-{
-	return (int64_t)ts->tv_sec * TK_NSEC_PER_SEC + ts->tv_nsec;
-}
-
 static void
 sleep_ms(long ms)
 {
@@ -151,14 +145,14 @@ test_entry_points(void **state)
 		agrees(sec * TK_NSEC_PER_SEC + nsec, c0, c1, 1);
 		c0 = fbsd_emu_counter();
 		assert_int_equal(tk_clock_gettime(CLOCK_MONOTONIC, &ts), 0);
-		agrees(ts_ns(&ts), c0, fbsd_emu_counter(), 0);
+		agrees(tk_test_ts_ns(&ts), c0, fbsd_emu_counter(), 0);
 		c0 = fbsd_emu_counter();
 		assert_int_equal(tk_clock_gettime(CLOCK_REALTIME, &ts), 0);
-		agrees(ts_ns(&ts), c0, fbsd_emu_counter(), 1);
+		agrees(tk_test_ts_ns(&ts), c0, fbsd_emu_counter(), 1);
 		c0 = fbsd_emu_counter();
 		assert_int_equal(
 		    tk_clock_gettime(CLOCK_REALTIME_COARSE, &ts), 0);
-		agrees(ts_ns(&ts), c0, fbsd_emu_counter(), 1);
+		agrees(tk_test_ts_ns(&ts), c0, fbsd_emu_counter(), 1);
 		c0 = fbsd_emu_counter();
 		assert_int_equal(tk_binuptime(&bt), 0);
 		agrees(tk_bintime_to_ns(&bt), c0, fbsd_emu_counter(), 0);
@@ -169,9 +163,10 @@ test_entry_points(void **state)
 		assert_int_equal(
 		    tk_clock_gettime(CLOCK_MONOTONIC_COARSE, &ts), 0);
 		c1 = fbsd_emu_counter();
-		assert_int64_le(ts_ns(&ts), fbsd_emu_ref_ns(emu, c1, 0));
 		assert_int64_le(
-		    fbsd_emu_ref_ns(emu, c1, 0) - TK_NSEC_PER_SEC, ts_ns(&ts));
+		    tk_test_ts_ns(&ts), fbsd_emu_ref_ns(emu, c1, 0));
+		assert_int64_le(fbsd_emu_ref_ns(emu, c1, 0) - TK_NSEC_PER_SEC,
+		    tk_test_ts_ns(&ts));
 	}
 	/* An hour ahead of the host: these came from the page. */
 	assert_from_page();
@@ -180,8 +175,8 @@ test_entry_points(void **state)
 		s0 = sys_ns(CLOCK_BOOTTIME);
 		assert_int_equal(tk_clock_gettime(CLOCK_BOOTTIME, &ts), 0);
 		s1 = sys_ns(CLOCK_BOOTTIME);
-		assert_int64_le(s0, ts_ns(&ts));
-		assert_int64_le(ts_ns(&ts), s1);
+		assert_int64_le(s0, tk_test_ts_ns(&ts));
+		assert_int64_le(tk_test_ts_ns(&ts), s1);
 	}
 	assert_int_equal(tk_clock_gettime(-1, &ts), -EINVAL);
 }
@@ -238,7 +233,8 @@ test_hostile_library(void **state)
 			s0 = sys_ns(CLOCK_MONOTONIC);
 			assert_int_equal(
 			    tk_clock_gettime(CLOCK_MONOTONIC, &ts), 0);
-			sandwiched(s0, ts_ns(&ts), sys_ns(CLOCK_MONOTONIC));
+			sandwiched(
+			    s0, tk_test_ts_ns(&ts), sys_ns(CLOCK_MONOTONIC));
 			s0 = sys_ns(CLOCK_MONOTONIC);
 			assert_int_equal(tk_binuptime(&bt), 0);
 			sandwiched(
@@ -290,7 +286,7 @@ child_main(const char *path)
 	int64_t s;
 	int i;
 
-	if (strcmp(tk_source(), "freebsd") != 0)
+	if (!tk_test_source_is("freebsd"))
 		return 2;
 	if (tk_freebsd_page_info(&pi) != 0 || strcmp(pi.from, path) != 0)
 		return 3;
@@ -387,7 +383,7 @@ main(int argc, char **argv)
 		fbsd_emu_destroy(emu);
 		return 1;
 	}
-	rc = cmocka_run_group_tests(tests, group_setup, NULL);
+	rc = TK_TEST_RUN(tests, group_setup, NULL);
 	fbsd_emu_destroy(emu);
 	return rc;
 }

@@ -19,72 +19,19 @@
 #include "timekeep.h"
 #include "tk_test.h"
 
-/* Tests that SKIPped; if all did, the file exits 77 (ctest: SKIP). */
-static int skipped;
-
-#define SKIP(...)                                                              \
-	do {                                                                   \
-		skipped++;                                                     \
-		TK_SKIP(__VA_ARGS__);                                          \
-	} while (0)
-
-static int64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static int64_t
-real_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static int64_t
 iabs(int64_t x)
 {
 	return x < 0 ? -x : x;
 }
 
-/* 0 if the tsc source is in use, else SKIP with timekeep's reason. */
-static int
-need_tsc(void)
-{
-	struct tk_source_info si[8];
-	int i, n;
-
-	if (strcmp(tk_source(), "tsc") == 0)
-		return 0;
-	n = tk_sources(si, 8);
-	for (i = 0; i < n && i < 8; i++)
-		if (strcmp(si[i].name, "tsc") == 0)
-			printf("[  SKIP    ] tsc source not in use: %s\n",
-			    si[i].reason);
-	return -1;
-}
-
-#define NEED_TSC()                                                             \
-	do {                                                                   \
-		if (need_tsc() != 0) {                                         \
-			skipped++;                                             \
-			skip();                                                \
-			return;                                                \
-		}                                                              \
-	} while (0)
-
 /* Until the first hands exist (~10 ms), let the source calibrate. */
 static void
 warm_up(void)
 {
-	int64_t end = mono_ns() + 50000000;
+	int64_t end = tk_test_clock_ns(CLOCK_MONOTONIC) + 50000000;
 
-	while (mono_ns() < end)
+	while (tk_test_clock_ns(CLOCK_MONOTONIC) < end)
 		(void)tk_nanotime();
 }
 
@@ -97,11 +44,7 @@ test_chosen(void **state)
 
 	(void)state;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (need_tsc() != 0) {
-		skipped++;
-		skip();
-		return;
-	}
+	TK_NEED_SOURCE("tsc");
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	print_message("first call (the source choice): %" PRId64 " us\n",
 	    ((int64_t)(t1.tv_sec - t0.tv_sec) * 1000000000 + t1.tv_nsec -
@@ -135,52 +78,52 @@ test_agree(void **state)
 	int i;
 
 	(void)state;
-	NEED_TSC();
+	TK_NEED_SOURCE("tsc");
 	warm_up();
 	for (i = 0; i < 100000; i++) {
-		k1 = mono_ns();
+		k1 = tk_test_clock_ns(CLOCK_MONOTONIC);
 		t = tk_nanotime();
-		k2 = mono_ns();
+		k2 = tk_test_clock_ns(CLOCK_MONOTONIC);
 		assert_int64_le(k1 - 1000, t);
 		assert_int64_le(t, k2 + 1000);
 		if (k2 - k1 < 100) {
 			narrow++;
 			inside += k1 - 50 <= t && t <= k2 + 50;
 		}
-		k1 = mono_ns();
+		k1 = tk_test_clock_ns(CLOCK_MONOTONIC);
 		t = tk_nanotime_relaxed();
-		k2 = mono_ns();
+		k2 = tk_test_clock_ns(CLOCK_MONOTONIC);
 		assert_int64_le(k1 - 1000, t);
 		assert_int64_le(t, k2 + 1000);
-		k1 = mono_ns();
+		k1 = tk_test_clock_ns(CLOCK_MONOTONIC);
 		assert_int_equal(tk_clock_gettime(CLOCK_MONOTONIC, &ts), 0);
-		k2 = mono_ns();
-		t = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+		k2 = tk_test_clock_ns(CLOCK_MONOTONIC);
+		t = tk_test_ts_ns(&ts);
 		assert_true(ts.tv_nsec >= 0 && ts.tv_nsec < 1000000000);
 		assert_int64_le(k1 - 1000, t);
 		assert_int64_le(t, k2 + 1000);
-		k1 = mono_ns();
+		k1 = tk_test_clock_ns(CLOCK_MONOTONIC);
 		assert_int_equal(tk_binuptime(&bt), 0);
-		k2 = mono_ns();
+		k2 = tk_test_clock_ns(CLOCK_MONOTONIC);
 		t = tk_bintime_to_ns(&bt);
 		assert_int64_le(k1 - 1000, t);
 		assert_int64_le(t, k2 + 1000);
-		k1 = real_ns();
+		k1 = tk_test_clock_ns(CLOCK_REALTIME);
 		tk_walltime(&sec, &nsec);
-		k2 = real_ns();
+		k2 = tk_test_clock_ns(CLOCK_REALTIME);
 		t = sec * 1000000000 + nsec;
 		assert_true(nsec >= 0 && nsec < 1000000000);
 		assert_int64_le(k1 - 1000, t);
 		assert_int64_le(t, k2 + 1000);
-		k1 = real_ns();
+		k1 = tk_test_clock_ns(CLOCK_REALTIME);
 		assert_int_equal(tk_clock_gettime(CLOCK_REALTIME, &ts), 0);
-		k2 = real_ns();
-		t = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+		k2 = tk_test_clock_ns(CLOCK_REALTIME);
+		t = tk_test_ts_ns(&ts);
 		assert_int64_le(k1 - 1000, t);
 		assert_int64_le(t, k2 + 1000);
-		k1 = real_ns();
+		k1 = tk_test_clock_ns(CLOCK_REALTIME);
 		assert_int_equal(tk_bintime(&bt), 0);
-		k2 = real_ns();
+		k2 = tk_test_clock_ns(CLOCK_REALTIME);
 		t = tk_bintime_to_ns(&bt);
 		assert_int64_le(k1 - 1000, t);
 		assert_int64_le(t, k2 + 1000);
@@ -201,7 +144,7 @@ test_monotonic_one_thread(void **state)
 	int64_t a, b = 0, r, rr = 0;
 
 	(void)state;
-	NEED_TSC();
+	TK_NEED_SOURCE("tsc");
 	warm_up();
 	h = tk__tsc_engine();
 	w0 = tk__load_relaxed(&h->page->stats.windups);
@@ -230,15 +173,15 @@ test_forced_windups(void **state)
 	uint64_t w0;
 
 	(void)state;
-	NEED_TSC();
+	TK_NEED_SOURCE("tsc");
 	warm_up();
 	h = tk__tsc_engine();
 	w0 = tk__load_relaxed(&h->page->stats.windups);
 	tk__store_relaxed(&h->interval_ns, 50000);
-	end = mono_ns() + 200000000;
-	while ((k1 = mono_ns()) < end) {
+	end = tk_test_clock_ns(CLOCK_MONOTONIC) + 200000000;
+	while ((k1 = tk_test_clock_ns(CLOCK_MONOTONIC)) < end) {
 		t = tk_nanotime();
-		k2 = mono_ns();
+		k2 = tk_test_clock_ns(CLOCK_MONOTONIC);
 		if (k2 - k1 < 200 && iabs(t - (k1 + k2) / 2) > worst)
 			worst = iabs(t - (k1 + k2) / 2);
 	}
@@ -274,11 +217,11 @@ test_other_ids(void **state)
 	int64_t a, b;
 
 	(void)state;
-	NEED_TSC();
+	TK_NEED_SOURCE("tsc");
 	clock_gettime(CLOCK_BOOTTIME, &k);
 	assert_int_equal(tk_clock_gettime(CLOCK_BOOTTIME, &ts), 0);
-	a = (int64_t)k.tv_sec * 1000000000 + k.tv_nsec;
-	b = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	a = tk_test_ts_ns(&k);
+	b = tk_test_ts_ns(&ts);
 	assert_int64_le(a, b);
 	assert_int64_le(b, a + 100000000);
 	assert_int_equal(tk_clock_gettime(CLOCK_MONOTONIC_RAW, &ts), 0);
@@ -318,16 +261,16 @@ test_counter_info(void **state)
 	              "invariant %d, %" PRIu64 " Hz (%s)\n",
 	    ci.kind, ci.ordering, ci.vendor, ci.model, ci.invariant, ci.freq_hz,
 	    ci.freq_from);
-	if (strcmp(tk_source(), "tsc") == 0) {
+	if (tk_test_source_is("tsc")) {
 		assert_int_equal(ci.invariant, 1);
 		assert_true(ci.model[0] != '\0');
 		/* Against a 20 ms measurement of our own: within 0.1%. */
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		k0 = (int64_t)t0.tv_sec * 1000000000 + t0.tv_nsec;
+		k0 = tk_test_ts_ns(&t0);
 		c0 = tk__counter_ordered();
 		do {
 			clock_gettime(CLOCK_MONOTONIC, &t0);
-			k1 = (int64_t)t0.tv_sec * 1000000000 + t0.tv_nsec;
+			k1 = tk_test_ts_ns(&t0);
 		} while (k1 - k0 < 20000000);
 		c1 = tk__counter_ordered();
 		hz = (double)(c1 - c0) * 1e9 / (double)(k1 - k0);
@@ -350,9 +293,5 @@ main(void)
 		cmocka_unit_test(test_counter_info),
 	};
 
-	int failed = cmocka_run_group_tests(tests, NULL, NULL);
-
-	if (failed == 0 && skipped == (int)(sizeof(tests) / sizeof(tests[0])))
-		return 77;
-	return failed;
+	return TK_TEST_RUN(tests, NULL, NULL);
 }

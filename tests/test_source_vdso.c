@@ -33,38 +33,6 @@
 
 static int have_vdso;
 
-struct clock_case {
-	clockid_t id;
-	const char *name;
-	int monotonic; /* never steps: syscall <= vdso <= syscall holds */
-};
-
-static const struct clock_case clocks[] = {
-	{ CLOCK_REALTIME, "REALTIME", 0 },
-	{ CLOCK_MONOTONIC, "MONOTONIC", 1 },
-	{ CLOCK_PROCESS_CPUTIME_ID, "PROCESS_CPUTIME_ID", 1 },
-	{ CLOCK_THREAD_CPUTIME_ID, "THREAD_CPUTIME_ID", 1 },
-	{ CLOCK_MONOTONIC_RAW, "MONOTONIC_RAW", 1 },
-	{ CLOCK_REALTIME_COARSE, "REALTIME_COARSE", 0 },
-	{ CLOCK_MONOTONIC_COARSE, "MONOTONIC_COARSE", 1 },
-	{ CLOCK_BOOTTIME, "BOOTTIME", 1 },
-	{ CLOCK_REALTIME_ALARM, "REALTIME_ALARM", 0 },
-	{ CLOCK_BOOTTIME_ALARM, "BOOTTIME_ALARM", 1 },
-	{ CLOCK_TAI, "TAI", 0 },
-	{ 10, "10 (unused)", 0 },
-	{ 12, "12 (past the last)", 0 },
-	{ 16, "16", 0 },
-	{ -1, "-1", 0 },
-	{ INT_MIN, "INT_MIN", 0 },
-	{ INT_MAX, "INT_MAX", 0 },
-};
-
-static int64_t
-ts_ns(const struct timespec *ts)
-{
-	return (int64_t)ts->tv_sec * TK_NSEC_PER_SEC + ts->tv_nsec;
-}
-
 static int
 setup(void **state)
 {
@@ -98,7 +66,7 @@ racer(void *arg)
 	*err = tk__vdso_gettime(CLOCK_MONOTONIC, &a);
 	if (*err == 0)
 		*err = tk__vdso_gettime(CLOCK_MONOTONIC, &b);
-	if (*err == 0 && ts_ns(&b) < ts_ns(&a))
+	if (*err == 0 && tk_test_ts_ns(&b) < tk_test_ts_ns(&a))
 		*err = -ERANGE;
 	return NULL;
 }
@@ -154,8 +122,8 @@ test_gettime_sandwich(void **state)
 	(void)state;
 	NEED_VDSO();
 	for (rounds = 0; rounds < 100; rounds++) {
-		for (i = 0; i < sizeof(clocks) / sizeof(clocks[0]); i++) {
-			const struct clock_case *c = &clocks[i];
+		for (i = 0; i < tk_test_nclocks; i++) {
+			const struct tk_test_clock *c = &tk_test_clocks[i];
 
 			memset(&v, 0, sizeof(v));
 			es = tk__sys_clock_gettime(c->id, &s1);
@@ -176,8 +144,10 @@ test_gettime_sandwich(void **state)
 			assert_true(
 			    v.tv_nsec >= 0 && v.tv_nsec < TK_NSEC_PER_SEC);
 			if (c->monotonic) {
-				assert_int64_le(ts_ns(&s1), ts_ns(&v));
-				assert_int64_le(ts_ns(&v), ts_ns(&s2));
+				assert_int64_le(
+				    tk_test_ts_ns(&s1), tk_test_ts_ns(&v));
+				assert_int64_le(
+				    tk_test_ts_ns(&v), tk_test_ts_ns(&s2));
 			}
 		}
 	}
@@ -214,14 +184,14 @@ test_nanotime_bintime(void **state)
 		tk__sys_clock_gettime(CLOCK_MONOTONIC, &s1);
 		assert_int_equal(tk__source_vdso.nanotime(0, i & 1, &ns), 0);
 		tk__sys_clock_gettime(CLOCK_MONOTONIC, &s2);
-		assert_int64_le(ts_ns(&s1), ns);
-		assert_int64_le(ns, ts_ns(&s2));
+		assert_int64_le(tk_test_ts_ns(&s1), ns);
+		assert_int64_le(ns, tk_test_ts_ns(&s2));
 
 		tk__sys_clock_gettime(CLOCK_MONOTONIC, &s1);
 		assert_int_equal(tk__source_vdso.bintime(0, &bt), 0);
 		tk__sys_clock_gettime(CLOCK_MONOTONIC, &s2);
-		assert_int64_le(ts_ns(&s1), tk_bintime_to_ns(&bt));
-		assert_int64_le(tk_bintime_to_ns(&bt), ts_ns(&s2));
+		assert_int64_le(tk_test_ts_ns(&s1), tk_bintime_to_ns(&bt));
+		assert_int64_le(tk_bintime_to_ns(&bt), tk_test_ts_ns(&s2));
 	}
 	/* Realtime: a valid time after 2020; no sandwich (it may step). */
 	assert_int_equal(tk__source_vdso.nanotime(1, 1, &ns), 0);
@@ -285,8 +255,8 @@ test_public_api(void **state)
 		tk__sys_clock_gettime(CLOCK_MONOTONIC, &s1);
 		assert_int_equal(tk_clock_gettime(CLOCK_MONOTONIC, &v), 0);
 		tk__sys_clock_gettime(CLOCK_MONOTONIC, &s2);
-		assert_int64_le(ts_ns(&s1), ts_ns(&v));
-		assert_int64_le(ts_ns(&v), ts_ns(&s2));
+		assert_int64_le(tk_test_ts_ns(&s1), tk_test_ts_ns(&v));
+		assert_int64_le(tk_test_ts_ns(&v), tk_test_ts_ns(&s2));
 	}
 	assert_int_equal(tk_clock_gettime(-1, &v), -EINVAL);
 	assert_int_equal(tk_clock_gettime(INT_MAX, &v), -EINVAL);
@@ -305,7 +275,7 @@ main(void)
 		cmocka_unit_test(test_public_api),
 	};
 
-	int failed = cmocka_run_group_tests(tests, setup, NULL);
+	int failed = TK_TEST_RUN(tests, setup, NULL);
 
 	if (failed == 0 && !have_vdso) {
 		printf("SKIP: no vDSO in this process (AT_SYSINFO_EHDR "

@@ -61,12 +61,6 @@ static const struct clock_case clocks[] = {
 	{ -2, "-2 (thread CPU, tid 0)", 0 },
 };
 
-static int64_t
-ts_ns(const struct timespec *ts)
-{
-	return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
-}
-
 /* libc's syscall(2) as 0 or -errno, the form the raw calls return. */
 static int
 libc_gettime(clockid_t id, void *ts)
@@ -108,7 +102,8 @@ sandwich_once(clockid_t id, const char *name, struct timespec *a,
 	assert_int_equal(clock_gettime(id, b), 0);
 	if (t->tv_nsec < 0 || t->tv_nsec >= 1000000000)
 		fail_msg("%s: tv_nsec %ld", name, t->tv_nsec);
-	return ts_ns(a) <= ts_ns(t) && ts_ns(t) <= ts_ns(b);
+	return tk_test_ts_ns(a) <= tk_test_ts_ns(t) &&
+	    tk_test_ts_ns(t) <= tk_test_ts_ns(b);
 }
 
 static void
@@ -124,7 +119,8 @@ sandwich(clockid_t id, const char *name, int stepped)
 			continue;
 		fail_msg("%s: libc %" PRId64 " <= raw %" PRId64
 		         " <= libc %" PRId64 " is false (sample %d)",
-		    name, ts_ns(&a), ts_ns(&t), ts_ns(&b), i);
+		    name, tk_test_ts_ns(&a), tk_test_ts_ns(&t),
+		    tk_test_ts_ns(&b), i);
 	}
 }
 
@@ -319,11 +315,12 @@ test_getres(void **state)
 		assert_int_equal(clock_getres(clocks[j].id, &l), 0);
 		assert_int_equal(tk__sys_clock_getres(clocks[j].id, &t), 0);
 		print_message(
-		    "%s: %" PRId64 " ns\n", clocks[j].name, ts_ns(&t));
+		    "%s: %" PRId64 " ns\n", clocks[j].name, tk_test_ts_ns(&t));
 		if (t.tv_sec != l.tv_sec || t.tv_nsec != l.tv_nsec)
 			fail_msg("%s: raw res %" PRId64 ", libc %" PRId64,
-			    clocks[j].name, ts_ns(&t), ts_ns(&l));
-		assert_true(ts_ns(&t) > 0);
+			    clocks[j].name, tk_test_ts_ns(&t),
+			    tk_test_ts_ns(&l));
+		assert_true(tk_test_ts_ns(&t) > 0);
 	}
 	nth_id(0, &n);
 	for (i = 0; i < n; i++) {
@@ -346,13 +343,14 @@ test_getres(void **state)
 			print_message(
 			    "clock_getres(%d): libc (vDSO) 0, %" PRId64
 			    " ns; kernel -EINVAL\n",
-			    (int)id, ts_ns(&l));
+			    (int)id, tk_test_ts_ns(&l));
 			continue;
 		}
-		if (tr != lr || ts_ns(&t) != ts_ns(&l))
+		if (tr != lr || tk_test_ts_ns(&t) != tk_test_ts_ns(&l))
 			fail_msg("clock_getres(%d): raw %d %" PRId64
 			         " ns, libc %d %" PRId64 " ns",
-			    (int)id, tr, ts_ns(&t), lr, ts_ns(&l));
+			    (int)id, tr, tk_test_ts_ns(&t), lr,
+			    tk_test_ts_ns(&l));
 	}
 }
 
@@ -369,8 +367,10 @@ gtod_once(struct timespec *a, struct timeval *tv, struct timespec *b)
 	assert_int_equal(errno, ERRNO_CANARY);
 	assert_int_equal(clock_gettime(CLOCK_REALTIME, b), 0);
 	assert_true(tv->tv_usec >= 0 && tv->tv_usec < 1000000);
-	return ts_ns(a) / 1000 <= (int64_t)tv->tv_sec * 1000000 + tv->tv_usec &&
-	    (int64_t)tv->tv_sec * 1000000 + tv->tv_usec <= ts_ns(b) / 1000;
+	return tk_test_ts_ns(a) / 1000 <=
+	    (int64_t)tv->tv_sec * 1000000 + tv->tv_usec &&
+	    (int64_t)tv->tv_sec * 1000000 + tv->tv_usec <=
+	    tk_test_ts_ns(b) / 1000;
 }
 
 static void
@@ -387,8 +387,8 @@ test_gettimeofday(void **state)
 			continue;
 		fail_msg("libc %" PRId64 " us <= gettimeofday %" PRId64
 		         ".%06ld s <= libc %" PRId64 " us is false",
-		    ts_ns(&a) / 1000, (int64_t)tv.tv_sec, (long)tv.tv_usec,
-		    ts_ns(&b) / 1000);
+		    tk_test_ts_ns(&a) / 1000, (int64_t)tv.tv_sec,
+		    (long)tv.tv_usec, tk_test_ts_ns(&b) / 1000);
 	}
 }
 
@@ -405,5 +405,5 @@ main(void)
 		cmocka_unit_test(test_gettimeofday),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TK_TEST_RUN(tests, NULL, NULL);
 }

@@ -25,15 +25,6 @@
 #include "timekeep.h"
 #include "tk_test.h"
 
-/* Tests that SKIPped; if all did, the file exits 77 (ctest: SKIP). */
-static int skipped;
-
-#define SKIP(...)                                                              \
-	do {                                                                   \
-		skipped++;                                                     \
-		TK_SKIP(__VA_ARGS__);                                          \
-	} while (0)
-
 #define NBINS 2048 /* 1 ns bins; the last collects everything beyond */
 #define WIDE_NS 200
 
@@ -44,15 +35,6 @@ struct stats {
 };
 
 static struct stats mono, real;
-
-static int64_t
-kns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static int64_t
 tk_real(void)
@@ -71,9 +53,9 @@ sample(struct stats *st, clockid_t id, int64_t (*tk)(void))
 	int i;
 
 	for (i = 0; i < 3; i++) {
-		k1 = kns(id);
+		k1 = tk_test_clock_ns(id);
 		t = tk();
-		k2 = kns(id);
+		k2 = tk_test_clock_ns(id);
 		if (k2 - k1 < w) {
 			w = k2 - k1;
 			bk1 = k1;
@@ -135,30 +117,30 @@ test_soak(void **state)
 
 	(void)state;
 	if (tk_test_is_sanitized() || tk_test_is_emulated())
-		SKIP("accuracy is measured natively only (sanitizer or "
-		     "emulator here distorts both clocks)");
-	if (strcmp(tk_source(), "tsc") != 0)
-		SKIP("the tsc source is not in use here (tk_source: %s)",
-		    tk_source());
-	end = kns(CLOCK_MONOTONIC) + 100000000;
-	while (kns(CLOCK_MONOTONIC) < end)
+		TK_SKIP("accuracy is measured natively only (sanitizer or "
+		        "emulator here distorts both clocks)");
+	TK_NEED_SOURCE("tsc");
+	end = tk_test_clock_ns(CLOCK_MONOTONIC) + 100000000;
+	while (tk_test_clock_ns(CLOCK_MONOTONIC) < end)
 		(void)tk_nanotime(); /* past the calibration */
 	h = tk__tsc_engine();
 	w0 = tk__load_relaxed(&h->page->stats.windups);
 	memset(&mono, 0, sizeof(mono));
 	memset(&real, 0, sizeof(real));
-	end = kns(CLOCK_MONOTONIC) + secs * 1000000000;
-	next_pause = kns(CLOCK_MONOTONIC) + 50000000;
-	while (kns(CLOCK_MONOTONIC) < end) {
+	end = tk_test_clock_ns(CLOCK_MONOTONIC) + secs * 1000000000;
+	next_pause = tk_test_clock_ns(CLOCK_MONOTONIC) + 50000000;
+	while (tk_test_clock_ns(CLOCK_MONOTONIC) < end) {
 		sample(&mono, CLOCK_MONOTONIC, tk_nanotime);
 		if ((++i & 15) == 0)
 			sample(&real, CLOCK_REALTIME, tk_real);
-		if ((i & 1023) == 0 && kns(CLOCK_MONOTONIC) >= next_pause) {
+		if ((i & 1023) == 0 &&
+		    tk_test_clock_ns(CLOCK_MONOTONIC) >= next_pause) {
 			struct timespec ts = { 0,
 				(long)(rand_r(&seed) % 4000000) };
 
 			nanosleep(&ts, NULL);
-			next_pause = kns(CLOCK_MONOTONIC) + 50000000;
+			next_pause =
+			    tk_test_clock_ns(CLOCK_MONOTONIC) + 50000000;
 		}
 	}
 	print_message("soak of %" PRId64 " s: %" PRIu64 " windups, %" PRIu64
@@ -183,9 +165,5 @@ main(void)
 		cmocka_unit_test(test_soak),
 	};
 
-	int failed = cmocka_run_group_tests(tests, NULL, NULL);
-
-	if (failed == 0 && skipped == (int)(sizeof(tests) / sizeof(tests[0])))
-		return 77;
-	return failed;
+	return TK_TEST_RUN(tests, NULL, NULL);
 }

@@ -24,15 +24,6 @@
 #include "timekeep.h"
 #include "tk_test.h"
 
-/* Tests that SKIPped; if all did, the file exits 77 (ctest: SKIP). */
-static int skipped;
-
-#define SKIP(...)                                                              \
-	do {                                                                   \
-		skipped++;                                                     \
-		TK_SKIP(__VA_ARGS__);                                          \
-	} while (0)
-
 static _Atomic int64_t shared;
 static _Atomic int stop;
 static _Atomic int bad;
@@ -107,9 +98,7 @@ test_two_threads(void **state)
 	int i;
 
 	(void)state;
-	if (strcmp(tk_source(), "tsc") != 0)
-		SKIP("the tsc source is not in use here (tk_source: %s)",
-		    tk_source());
+	TK_NEED_SOURCE("tsc");
 	/* Past the calibration, so the hands are what is tested. */
 	{
 		struct timespec ts = { 0, 30000000 };
@@ -149,9 +138,5 @@ main(void)
 		cmocka_unit_test(test_two_threads),
 	};
 
-	int failed = cmocka_run_group_tests(tests, NULL, NULL);
-
-	if (failed == 0 && skipped == (int)(sizeof(tests) / sizeof(tests[0])))
-		return 77;
-	return failed;
+	return TK_TEST_RUN(tests, NULL, NULL);
 }

@@ -40,43 +40,21 @@
 #include "timekeep.h"
 #include "tk_test.h"
 
-/* Tests that SKIPped; if all did, the file exits 77 (ctest: SKIP). */
-static int skipped;
-
-#define SKIP(...)                                                              \
-	do {                                                                   \
-		skipped++;                                                     \
-		TK_SKIP(__VA_ARGS__);                                          \
-	} while (0)
-
-static int64_t
-kns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static int
-need_tsc(void)
+/* Past the calibration: hands exist. */
+static void
+calibrated(void)
 {
 	struct timespec ts = { 0, 30000000 };
 
-	if (strcmp(tk_source(), "tsc") != 0)
-		return -1;
 	(void)tk_nanotime();
-	nanosleep(&ts, NULL); /* past the calibration: hands exist */
+	nanosleep(&ts, NULL);
 	(void)tk_nanotime();
-	return 0;
 }
 
 #define NEED_TSC()                                                             \
 	do {                                                                   \
-		if (need_tsc() != 0)                                           \
-			SKIP("the tsc source is not in use here "              \
-			     "(tk_source: %s)",                                \
-			    tk_source());                                      \
+		TK_NEED_SOURCE("tsc");                                         \
+		calibrated();                                                  \
 	} while (0)
 
 /* Kill the process on the clock system calls; allow everything else. */
@@ -214,10 +192,10 @@ child_checks(uint64_t depth)
 		return 21;
 	}
 	prev = t;
-	end = kns(CLOCK_MONOTONIC) + 20000000;
-	while ((k1 = kns(CLOCK_MONOTONIC)) < end) {
+	end = tk_test_clock_ns(CLOCK_MONOTONIC) + 20000000;
+	while ((k1 = tk_test_clock_ns(CLOCK_MONOTONIC)) < end) {
 		t = tk_nanotime();
-		k2 = kns(CLOCK_MONOTONIC);
+		k2 = tk_test_clock_ns(CLOCK_MONOTONIC);
 		if (t < prev)
 			return 22;
 		prev = t;
@@ -297,9 +275,5 @@ main(void)
 		cmocka_unit_test(test_fork),
 	};
 
-	int failed = cmocka_run_group_tests(tests, NULL, NULL);
-
-	if (failed == 0 && skipped == (int)(sizeof(tests) / sizeof(tests[0])))
-		return 77;
-	return failed;
+	return TK_TEST_RUN(tests, NULL, NULL);
 }

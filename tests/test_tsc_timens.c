@@ -24,29 +24,11 @@
 #include "timekeep.h"
 #include "tk_test.h"
 
-/* Tests that SKIPped; if all did, the file exits 77 (ctest: SKIP). */
-static int skipped;
-
-#define SKIP(...)                                                              \
-	do {                                                                   \
-		skipped++;                                                     \
-		TK_SKIP(__VA_ARGS__);                                          \
-	} while (0)
-
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080 /* include/uapi/linux/sched.h */
 #endif
 
 #define OFFSET_S 86400
-
-static int64_t
-kns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* The child, in the new namespace: 0, or a numbered failure. */
 static int
@@ -55,15 +37,15 @@ child(int64_t parent_mono)
 	int64_t k1, k2, t, end, worst = 0, prev = 0, e, s;
 	int32_t ns;
 
-	if (kns(CLOCK_MONOTONIC) - parent_mono <
+	if (tk_test_clock_ns(CLOCK_MONOTONIC) - parent_mono <
 	    (int64_t)OFFSET_S * 1000000000 - 60000000000ll) {
 		fprintf(stderr, "the namespace offset did not apply\n");
 		return 30;
 	}
-	end = kns(CLOCK_MONOTONIC) + 50000000;
-	while ((k1 = kns(CLOCK_MONOTONIC)) < end) {
+	end = tk_test_clock_ns(CLOCK_MONOTONIC) + 50000000;
+	while ((k1 = tk_test_clock_ns(CLOCK_MONOTONIC)) < end) {
 		t = tk_nanotime();
-		k2 = kns(CLOCK_MONOTONIC);
+		k2 = tk_test_clock_ns(CLOCK_MONOTONIC);
 		if (t < prev)
 			return 31;
 		prev = t;
@@ -72,9 +54,9 @@ child(int64_t parent_mono)
 			e = -e;
 		if (k2 - k1 < 1000 && e > worst)
 			worst = e;
-		k1 = kns(CLOCK_REALTIME);
+		k1 = tk_test_clock_ns(CLOCK_REALTIME);
 		tk_walltime(&s, &ns);
-		k2 = kns(CLOCK_REALTIME);
+		k2 = tk_test_clock_ns(CLOCK_REALTIME);
 		t = s * 1000000000 + ns;
 		if (t < k1 - 1000000 || t > k2 + 1000000)
 			return 32;
@@ -101,20 +83,21 @@ test_timens(void **state)
 	nanosleep(&ts, NULL);
 	(void)tk_nanotime();
 	if (unshare(CLONE_NEWTIME) != 0)
-		SKIP("unshare(CLONE_NEWTIME) not permitted here: %s",
+		TK_SKIP("unshare(CLONE_NEWTIME) not permitted here: %s",
 		    strerror(errno));
 	fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
-		SKIP("cannot open /proc/self/timens_offsets: %s",
+		TK_SKIP("cannot open /proc/self/timens_offsets: %s",
 		    strerror(errno));
 	n = snprintf(buf, sizeof(buf), "monotonic %d 0\nboottime %d 0\n",
 	    OFFSET_S, OFFSET_S);
 	if (write(fd, buf, (size_t)n) != n) {
 		close(fd);
-		SKIP("cannot write the namespace offsets: %s", strerror(errno));
+		TK_SKIP(
+		    "cannot write the namespace offsets: %s", strerror(errno));
 	}
 	close(fd);
-	parent_mono = kns(CLOCK_MONOTONIC);
+	parent_mono = tk_test_clock_ns(CLOCK_MONOTONIC);
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0)
@@ -132,9 +115,5 @@ main(void)
 		cmocka_unit_test(test_timens),
 	};
 
-	int failed = cmocka_run_group_tests(tests, NULL, NULL);
-
-	if (failed == 0 && skipped == (int)(sizeof(tests) / sizeof(tests[0])))
-		return 77;
-	return failed;
+	return TK_TEST_RUN(tests, NULL, NULL);
 }

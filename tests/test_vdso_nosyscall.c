@@ -29,14 +29,6 @@
 #define READS 10000L
 #define SLACK 2 /* calls "vdso"/"api" may make beyond "none" */
 
-static int skipped; /* the test SKIPped: exit 77 for ctest */
-
-#define SKIP(...)                                                              \
-	do {                                                                   \
-		skipped = 1;                                                   \
-		TK_SKIP(__VA_ARGS__);                                          \
-	} while (0)
-
 /*
  * Run the helper in mode under strace; 0 and *count, or 77 with *why
  * when strace cannot do it here, or 1 when the helper itself failed.
@@ -104,11 +96,11 @@ test_no_syscall(void **state)
 
 	(void)state;
 	if (getauxval(AT_SYSINFO_EHDR) == 0) {
-		SKIP("no vDSO in this process (AT_SYSINFO_EHDR absent)");
+		TK_SKIP("no vDSO in this process (AT_SYSINFO_EHDR absent)");
 		return;
 	}
 	if ((r = traced("none", 0, &none, &why)) == 77) {
-		SKIP("%s", why);
+		TK_SKIP("%s", why);
 		return;
 	}
 	assert_int_equal(r, 0);
@@ -117,8 +109,8 @@ test_no_syscall(void **state)
 	              "reads: none %ld, libc %ld\n",
 	    READS, none, libc);
 	if (libc > none + READS / 2) {
-		SKIP("glibc's clock_gettime makes the system call here too: "
-		     "the clocksource is not vDSO-capable");
+		TK_SKIP("glibc's clock_gettime makes the system call here too: "
+		        "the clocksource is not vDSO-capable");
 		return;
 	}
 	r = traced("vdso", READS, &vdso, &why);
@@ -139,7 +131,5 @@ main(void)
 		cmocka_unit_test(test_no_syscall),
 	};
 
-	int failed = cmocka_run_group_tests(tests, NULL, NULL);
-
-	return failed == 0 && skipped ? 77 : failed;
+	return TK_TEST_RUN(tests, NULL, NULL);
 }

@@ -1,9 +1,25 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The shared test helpers declared in tk_test.h. */
 #include <inttypes.h>
+#include <limits.h>
 #include <string.h>
 
 #include "tk_test.h"
+
+int tk_test_skipped;
+
+int
+tk_test_main(const char *group, const struct CMUnitTest *tests, size_t n,
+    CMFixtureFunction setup, CMFixtureFunction teardown)
+{
+	int failed;
+
+	tk_test_skipped = 0;
+	failed = _cmocka_run_group_tests(group, tests, n, setup, teardown);
+	if (failed == 0 && n > 0 && (size_t)tk_test_skipped == n)
+		return 77;
+	return failed;
+}
 
 void
 tk_assert_i64(int64_t a, int64_t b, const char *op, const char *file, int line)
@@ -80,3 +96,62 @@ tk_test_scale(uint64_t n)
 	n /= div;
 	return n ? n : 1;
 }
+
+int64_t
+tk_test_ts_ns(const struct timespec *ts)
+{
+	return (int64_t)ts->tv_sec * TK_NSEC_PER_SEC + ts->tv_nsec;
+}
+
+int64_t
+tk_test_clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return tk_test_ts_ns(&ts);
+}
+
+int
+tk_test_source_is(const char *name)
+{
+	return strcmp(tk_source(), name) == 0;
+}
+
+const char *
+tk_test_source_reason(const char *name)
+{
+	struct tk_source_info si[8];
+	int i, n;
+
+	n = tk_sources(si, 8);
+	for (i = 0; i < n && i < 8; i++)
+		if (strcmp(si[i].name, name) == 0)
+			return si[i].reason;
+	return "this build has no such source";
+}
+
+#ifdef TK_OS_LINUX
+const struct tk_test_clock tk_test_clocks[] = {
+	{ CLOCK_REALTIME, "REALTIME", 0, 1 },
+	{ CLOCK_MONOTONIC, "MONOTONIC", 1, 0 },
+	{ CLOCK_PROCESS_CPUTIME_ID, "PROCESS_CPUTIME_ID", 1, 0 },
+	{ CLOCK_THREAD_CPUTIME_ID, "THREAD_CPUTIME_ID", 1, 0 },
+	{ CLOCK_MONOTONIC_RAW, "MONOTONIC_RAW", 1, 0 },
+	{ CLOCK_REALTIME_COARSE, "REALTIME_COARSE", 0, 1 },
+	{ CLOCK_MONOTONIC_COARSE, "MONOTONIC_COARSE", 1, 0 },
+	{ CLOCK_BOOTTIME, "BOOTTIME", 1, 0 },
+	{ CLOCK_REALTIME_ALARM, "REALTIME_ALARM", 0, 1 },
+	{ CLOCK_BOOTTIME_ALARM, "BOOTTIME_ALARM", 1, 0 },
+	{ CLOCK_TAI, "TAI", 0, 1 },
+	{ 10, "10 (unused)", 0, 0 },
+	{ 12, "12 (past the last)", 0, 0 },
+	{ 16, "16", 0, 0 },
+	{ -1, "-1", 0, 0 },
+	{ INT_MIN, "INT_MIN", 0, 0 },
+	{ INT_MAX, "INT_MAX", 0, 0 },
+};
+
+const size_t tk_test_nclocks =
+    sizeof(tk_test_clocks) / sizeof(tk_test_clocks[0]);
+#endif

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * What every cmocka test of timekeep shares: wide assertions that print
- * both operands (STYLE 55), SKIP with a reason (STYLE 61), and the work
- * scale, so stress loops shrink under sanitizers and qemu-user instead of
- * timing out.
+ * both operands (STYLE 55), SKIP with a reason (STYLE 61) and a main that
+ * turns "every test skipped" into ctest's SKIP (exit 77), the work scale,
+ * so stress loops shrink under sanitizers and qemu-user instead of timing
+ * out, nanosecond readings of the kernel's clocks, the source in use, and
+ * the table of Linux clock ids the sandwich tests walk.
  */
 #ifndef TK_TEST_H
 #define TK_TEST_H
@@ -14,8 +16,12 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include <cmocka.h>
+
+#include "platform.h"
+#include "timekeep.h"
 
 #define assert_int64_equal(a, b)                                               \
 	tk_assert_i64((a), (b), "==", __FILE__, __LINE__)
@@ -30,17 +36,35 @@ void tk_assert_i64(
 void tk_assert_u64(
     uint64_t a, uint64_t b, const char *op, const char *file, int line);
 
+/* Tests TK_SKIP skipped in this process since TK_TEST_RUN began. */
+extern int tk_test_skipped;
+
 /*
- * Skip the current cmocka test with a reason printed on its own line.
- * Use as: TK_SKIP("no vDSO in this process");  (returns from the test).
+ * Skip the current cmocka test with a reason printed on its own line, and
+ * count it for TK_TEST_RUN.  Use as: TK_SKIP("no vDSO in this process");
+ * (returns from the test).
  */
 #define TK_SKIP(...)                                                           \
 	do {                                                                   \
+		tk_test_skipped++;                                             \
 		printf("[  SKIP    ] ");                                       \
 		printf(__VA_ARGS__);                                           \
 		printf("\n");                                                  \
 		skip();                                                        \
 	} while (0)
+
+/*
+ * Run one group of n tests, as cmocka_run_group_tests does, and return
+ * what main should: 77 (ctest's SKIP_RETURN_CODE) when every test
+ * TK_SKIPped and none failed, else the number of failed tests.
+ */
+int tk_test_main(const char *group, const struct CMUnitTest *tests, size_t n,
+    CMFixtureFunction setup, CMFixtureFunction teardown);
+
+/* cmocka_run_group_tests(tests, setup, teardown) with the SKIP above. */
+#define TK_TEST_RUN(tests, setup, teardown)                                    \
+	tk_test_main(#tests, (tests), sizeof(tests) / sizeof((tests)[0]),      \
+	    (setup), (teardown))
 
 /*
  * Iterations scaled for the build: 1 natively, 1/10 under ASan/UBSan,
@@ -52,5 +76,47 @@ uint64_t tk_test_scale(uint64_t n);
 /* Non-zero when running under a sanitizer or an emulator. */
 int tk_test_is_sanitized(void);
 int tk_test_is_emulated(void);
+
+/* A timespec in nanoseconds. */
+int64_t tk_test_ts_ns(const struct timespec *ts);
+
+/* The kernel's clock id now, in nanoseconds, through libc's clock_gettime. */
+int64_t tk_test_clock_ns(clockid_t id);
+
+/* 1 if name is the source timekeep uses (tk_source()), else 0. */
+int tk_test_source_is(const char *name);
+
+/*
+ * Why source name is (not) usable here, as tk_sources() says, or a
+ * sentence saying this build has no such source.
+ */
+const char *tk_test_source_reason(const char *name);
+
+/* Skip the current test unless source name is the one in use. */
+#define TK_NEED_SOURCE(name)                                                   \
+	do {                                                                   \
+		if (!tk_test_source_is(name))                                  \
+			TK_SKIP("the %s source is not in use here "            \
+			        "(tk_source: %s): %s",                         \
+			    (name), tk_source(), tk_test_source_reason(name)); \
+	} while (0)
+
+#ifdef TK_OS_LINUX
+/*
+ * The Linux clock ids REALTIME..TAI, then ids the kernel rejects (10, 12,
+ * 16, -1, INT_MIN, INT_MAX), for the sandwich tests (STYLE 56).  For a
+ * valid id exactly one of monotonic and realtime is set; for a rejected id
+ * neither is.
+ */
+struct tk_test_clock {
+	clockid_t id;
+	const char *name;
+	int monotonic; /* never steps: syscall <= x <= syscall holds exactly */
+	int realtime; /* may be stepped by settimeofday, adjtime or NTP */
+};
+
+extern const struct tk_test_clock tk_test_clocks[];
+extern const size_t tk_test_nclocks;
+#endif
 
 #endif /* TK_TEST_H */
