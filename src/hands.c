@@ -1029,6 +1029,22 @@ hands_wind(struct tk__hands *h, const struct hands_snap *sn, int thief)
 	return tk__hands_wind_end(h, &w);
 }
 
+/*
+ * One of a read's bounded windup attempts (HANDS_WINDS per read): 1 when
+ * the caller should read again (the hands were replaced or are being
+ * replaced), 0 when it answers with what it has.
+ */
+static int
+hands_try_wind(
+    struct tk__hands *h, const struct hands_snap *sn, int thief, int *winds)
+{
+	int err;
+
+	(*winds)++;
+	err = hands_wind(h, sn, thief);
+	return err == 0 || err == -EBUSY || err == -EAGAIN;
+}
+
 int
 tk__hands_wind_begin(struct tk__hands *h, struct tk__hands_wind *w)
 {
@@ -1071,7 +1087,6 @@ hands_slow_running(
 	struct hands_snap sn;
 	uint64_t c, d, span;
 	int64_t own, floor_, v, now, real;
-	int err;
 
 	if (hands_snap(h, &sn, ordered, &c) != 0)
 		return -EAGAIN;
@@ -1097,20 +1112,14 @@ hands_slow_running(
 		    (unsigned)(sn.lock & LOCK_TAG_MASK) < LOCK_TAG_MAX &&
 		    hands_kernel_ns(h, CLOCK_MONOTONIC, &now) == 0 &&
 		    isub_sat(now, v) > tun(&h->lease_ns)) {
-			(*winds)++;
-			err = hands_wind(h, &sn, 1);
-			if (err == 0 || err == -EBUSY || err == -EAGAIN)
+			if (hands_try_wind(h, &sn, 1, winds))
 				return -EAGAIN;
 		}
 		*ns = imin64(own, v) + real;
 		return 0;
 	}
-	if (*winds < HANDS_WINDS) {
-		(*winds)++;
-		err = hands_wind(h, &sn, 0);
-		if (err == 0 || err == -EBUSY || err == -EAGAIN)
-			return -EAGAIN;
-	}
+	if (*winds < HANDS_WINDS && hands_try_wind(h, &sn, 0, winds))
+		return -EAGAIN;
 	/* No windup of ours: T_H(windup_count) is safe without a lock (I2). */
 	*ns = floor_ + real;
 	return 0;
@@ -1154,9 +1163,7 @@ hands_slow_kernel(
 			if (*winds < HANDS_WINDS &&
 			    (unsigned)(lk & LOCK_TAG_MASK) < LOCK_TAG_MAX &&
 			    isub_sat(k, v) > tun(&h->lease_ns)) {
-				(*winds)++;
-				err = hands_wind(h, &sn, 1);
-				if (err == 0 || err == -EBUSY || err == -EAGAIN)
+				if (hands_try_wind(h, &sn, 1, winds))
 					return -EAGAIN;
 			}
 			*ns = imin64(k, v);
@@ -1164,12 +1171,9 @@ hands_slow_kernel(
 		}
 		if (*winds < HANDS_WINDS &&
 		    (isub_sat(k, cal_k) >= tun(&h->cal_ns) ||
-		        memo_read(h, &mr, &ml) == 0)) {
-			(*winds)++;
-			err = hands_wind(h, &sn, 0);
-			if (err == 0 || err == -EBUSY || err == -EAGAIN)
-				return -EAGAIN;
-		}
+		        memo_read(h, &mr, &ml) == 0) &&
+		    hands_try_wind(h, &sn, 0, winds))
+			return -EAGAIN;
 	}
 	/*
 	 * Acquire: the kernel read above is complete before the lock word
