@@ -952,7 +952,7 @@ tk__hands_wind_end(struct tk__hands *h, struct tk__hands_wind *w)
 {
 	struct tk__hands_page *pg = h->page;
 	struct tk__hands_slot *s;
-	uint32_t old, next, expect_cur, cur;
+	uint32_t old, next, cur;
 	uint64_t lw;
 	int ok;
 
@@ -966,23 +966,10 @@ tk__hands_wind_end(struct tk__hands *h, struct tk__hands_wind *w)
 	hot_store(s, &w->hot);
 	split_store(&pg->split[w->idx], &w->split);
 	cold_store(&pg->cold[w->idx], &w->cold);
-	/*
-	 * Release: both halves of the slot are visible before its non-zero
-	 * generation; pairs with the acquire load in tk__th_read_begin().
-	 * This is tk__th_write_end() split in two: the move of current
-	 * follows as a CAS.
-	 */
-	tk__store_release(&s->gen, tk__th_next_gen(old));
+	/* Both halves of the slot, then the publication (src/timehands.h). */
 	next = cur_next(w->cur, w->idx);
-	expect_cur = w->cur;
-	/*
-	 * CAS: the publication.  Release: the complete slot is visible
-	 * before current names it; pairs with the acquire load in
-	 * tk__th_read_current().  A CAS where tk__th_write_end() stores,
-	 * because a preempted winder and the thief that took its lock over
-	 * may both get here: exactly one publishes.
-	 */
-	ok = tk__cas_acq_rel(&pg->hdr.current, &expect_cur, next);
+	ok = tk__th_write_end_cas(
+	    &s->gen, tk__th_next_gen(old), &pg->hdr.current, w->cur, next);
 	if (ok && w->cold.kind == TK_HANDS_W_FIRST)
 		/*
 		 * Release: the hands are published before RUNNING; pairs

@@ -131,6 +131,29 @@ tk__th_write_end(uint32_t *genp, uint32_t gen, uint32_t *current, uint32_t idx)
 	tk__store_release(current, idx);
 }
 
+/*
+ * tk__th_write_end() for writers that may race each other (timekeep's own
+ * pages, where a winder preempted past its lease and the thread that took
+ * its lock over can both get here): current moves by CAS from expect, so
+ * exactly one of them publishes.  1 if this writer published, 0 if
+ * current had moved (its filled slot then stays unpublished).
+ */
+static inline int
+tk__th_write_end_cas(uint32_t *genp, uint32_t gen, uint32_t *current,
+    uint32_t expect, uint32_t next)
+{
+	/*
+	 * Release: the field stores are visible before the generation; pairs
+	 * with the acquire load of the generation in tk__th_read_begin().
+	 */
+	tk__store_release(genp, gen);
+	/*
+	 * CAS, release: the complete slot is visible before current names
+	 * it; pairs with the acquire load in tk__th_read_current().
+	 */
+	return tk__cas_acq_rel(current, &expect, next);
+}
+
 /* The generation after gen, skipping 0 ("being written"). */
 static inline uint32_t
 tk__th_next_gen(uint32_t gen)
