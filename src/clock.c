@@ -171,7 +171,7 @@ route_nanotime(int abs, int ordered)
 			return ns;
 	if (tk__sys_clock_gettime(abs ? CLOCK_REALTIME : CLOCK_MONOTONIC, &ts))
 		return 0; /* cannot happen for these two ids */
-	return (int64_t)ts.tv_sec * TK_NSEC_PER_SEC + ts.tv_nsec;
+	return tk__timespec_to_ns(&ts);
 }
 
 int64_t

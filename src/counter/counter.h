@@ -11,7 +11,7 @@
  *	The same counter with no ordering: cheapest, may be taken early.
  *
  * The FreeBSD page's per-th_algo readers build on these; their contract is
- * fbsd_cpu_counter() and fbsd_gettc() in src/source/fbsd_reader.h, defined
+ * fbsd_gettc() in src/source/fbsd_reader.h, defined
  * per arch in src/source/fbsd_<arch>.c.
  *
  * Each may assume it runs on its own architecture; none may call libc.
@@ -22,5 +22,12 @@
 #include <stdint.h>
 
 #include "counter_arch.h"
+
+/* The ordered or the relaxed read, as a caller's flag chooses. */
+static inline __attribute__((always_inline)) uint64_t
+tk__counter_read(int ordered)
+{
+	return ordered ? tk__counter_ordered() : tk__counter_relaxed();
+}
 
 #endif /* TK_COUNTER_H */

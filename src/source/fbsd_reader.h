@@ -7,9 +7,6 @@
  *
  * Included by each src/source/fbsd_<arch>.c after it defines
  *
- *	static inline uint64_t fbsd_cpu_counter(int ordered);
- *		the CPU counter (TSC, CNTVCT, time CSR), raw, read ordered
- *		or relaxed (tk__counter_ordered() / tk__counter_relaxed());
  *	static inline int fbsd_gettc(const struct fbsd_vdso_timehands *th,
  *	    uint64_t cnt, int dev, uint32_t *tc);
  *		the arch's __vdso_gettc(): the 32-bit counter value for slot
@@ -92,7 +89,7 @@ fbsd_pass(const struct fbsd_vdso_timekeep *tk, int abs, int ordered,
 		s->boottime.frac = tk__load_relaxed(&th->th_boottime.frac);
 	}
 	if (late)
-		cnt = fbsd_cpu_counter(ordered);
+		cnt = tk__counter_read(ordered);
 	err = fbsd_gettc(th, cnt, dev, &tc);
 	/* tc_delta(): 32-bit modular difference, masked. */
 	mask = tk__load_relaxed(&th->th_counter_mask);
@@ -125,7 +122,7 @@ static inline __attribute__((always_inline)) int
 fbsd_read_slow(const struct fbsd_vdso_timekeep *tk, int abs, int ordered,
     struct fbsd_snap *s, uint32_t *deltap, unsigned *passes)
 {
-	uint64_t cnt = fbsd_cpu_counter(ordered);
+	uint64_t cnt = tk__counter_read(ordered);
 	unsigned pass;
 	int err = -EAGAIN, late = 0;
 
@@ -184,7 +181,7 @@ static inline __attribute__((always_inline)) int
 fbsd_read_first(const struct fbsd_vdso_timekeep *tk, int abs, int ordered,
     struct fbsd_snap *s, uint32_t *deltap, unsigned *passes)
 {
-	uint64_t cnt = fbsd_cpu_counter(ordered);
+	uint64_t cnt = tk__counter_read(ordered);
 	int err;
 
 	if (__builtin_expect(

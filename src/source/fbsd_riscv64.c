@@ -17,12 +17,6 @@
 #include "counter.h"
 #include "source/freebsd.h"
 
-static inline __attribute__((always_inline)) uint64_t
-fbsd_cpu_counter(int ordered)
-{
-	return ordered ? tk__counter_ordered() : tk__counter_relaxed();
-}
-
 static inline __attribute__((always_inline)) int
 fbsd_gettc(
     const struct fbsd_vdso_timehands *th, uint64_t cnt, int dev, uint32_t *tc)

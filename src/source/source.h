@@ -55,4 +55,10 @@ extern const struct tk__source tk__source_syscall;
 /* Shared conversions for the sources (src/clock.c). */
 int tk__ns_to_timespec(int64_t ns, struct timespec *ts);
 
+static inline int64_t
+tk__timespec_to_ns(const struct timespec *ts)
+{
+	return (int64_t)ts->tv_sec * TK_NSEC_PER_SEC + ts->tv_nsec;
+}
+
 #endif /* TK_SOURCE_H */

@@ -35,7 +35,7 @@ syscall_nanotime(int abs, int ordered, int64_t *ns)
 	    tk__sys_clock_gettime(abs ? CLOCK_REALTIME : CLOCK_MONOTONIC, &ts);
 	if (err != 0)
 		return err;
-	*ns = (int64_t)ts.tv_sec * TK_NSEC_PER_SEC + ts.tv_nsec;
+	*ns = tk__timespec_to_ns(&ts);
 	return 0;
 }
 

@@ -77,7 +77,7 @@ static uint64_t tsc_rough_hz;
 static uint64_t
 tsc_counter(int ordered)
 {
-	return tk__tsc_counter(ordered);
+	return tk__counter_read(ordered);
 }
 
 static int

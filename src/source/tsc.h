@@ -26,13 +26,6 @@
 
 TK_HIDDEN extern struct tk__hands_page tk__tsc_page;
 
-/* The TSC read the hands are built on: RDTSCP (or a fence) or RDTSC. */
-static inline __attribute__((always_inline)) uint64_t
-tk__tsc_counter(int ordered)
-{
-	return ordered ? tk__counter_ordered() : tk__counter_relaxed();
-}
-
 /*
  * CLOCK_MONOTONIC (abs 0) or CLOCK_REALTIME (abs 1) in ns from the
  * process's own hands, in one pass: 0 and *ns, or a negative value meaning
@@ -41,7 +34,8 @@ tk__tsc_counter(int ordered)
 static inline __attribute__((always_inline)) int
 tk__tsc_nanotime_fast(int abs, int ordered, int64_t *ns)
 {
-	return tk__hands_fast(&tk__tsc_page, abs, ordered, tk__tsc_counter, ns);
+	return tk__hands_fast(
+	    &tk__tsc_page, abs, ordered, tk__counter_read, ns);
 }
 
 /*
@@ -53,7 +47,7 @@ static inline __attribute__((always_inline)) int
 tk__tsc_timespec_fast(int abs, int ordered, struct timespec *ts)
 {
 	return tk__hands_fast_ts(
-	    &tk__tsc_page, abs, ordered, tk__tsc_counter, ts);
+	    &tk__tsc_page, abs, ordered, tk__counter_read, ts);
 }
 
 /* The production engine (tests: tunables, statistics, forced windups). */
