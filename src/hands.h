@@ -439,13 +439,23 @@ tk__hands_cur_slot(const struct tk__hands_page *pg, uint32_t cur)
 	    (cur & TK_HANDS_CUR_OFF));
 }
 
+/* The split line of the slot hdr.current names. */
+static inline __attribute__((always_inline)) const struct tk__hands_split *
+tk__hands_cur_split(const struct tk__hands_page *pg, uint32_t cur)
+{
+	return (const struct tk__hands_split *)(const void *)((const char *)
+	                                                          pg->split +
+	    (cur & TK_HANDS_CUR_OFF));
+}
+
 /*
- * The fast read: one pass of the generation protocol over the current
- * slot (src/timehands.h, steps 1-4), the counter read, and
- * T(c) = k_ns + mulhi(c mod 2^32, mult) (+ real_ns for abs).  0 and *ns,
- * or
- * -EAGAIN: "take the slow path" (torn or changing slot, generation 0 in a
- * zero or wiped page, counter outside [base_count, windup_count)).
+ * The fast read, shared by both forms below: one pass of the generation
+ * protocol over the current slot (src/timehands.h, steps 1-4), the counter
+ * read, and *v = k + mulhi(c mod 2^32, mult), where k is k_ns (+ real_ns
+ * for abs), or with split the split line's k_lo (real_k_lo) and *sec its
+ * whole second.  0, or -EAGAIN: "take the slow path" (torn or changing
+ * slot, generation 0 in a zero or wiped page, counter outside
+ * [base_count, windup_count)).
  *
  * Only the dependent chain after the counter read is exposed to a caller
  * that reads the clock in a loop: RDTSCP waits for all older instructions,
@@ -465,11 +475,12 @@ tk__hands_cur_slot(const struct tk__hands_page *pg, uint32_t cur)
  * straight line: with a constant pointer the compiler calls it directly.
  */
 static inline __attribute__((always_inline)) int
-tk__hands_fast(const struct tk__hands_page *pg, int abs, int ordered,
-    uint64_t (*counter)(int), int64_t *ns)
+tk__hands_pass(const struct tk__hands_page *pg, int abs, int ordered,
+    uint64_t (*counter)(int), int split, uint64_t *v, int64_t *sec)
 {
 	const struct tk__hands_slot *s;
-	uint64_t base, span, mult, k, c, v;
+	const struct tk__hands_split *x;
+	uint64_t base, span, mult, k, c;
 	uint32_t cur, gen;
 
 	cur = tk__th_read_current(&pg->hdr.current);
@@ -480,66 +491,52 @@ tk__hands_fast(const struct tk__hands_page *pg, int abs, int ordered,
 	base = tk__load_relaxed(&s->base_count);
 	span = tk__load_relaxed(&s->windup_count) - base;
 	mult = tk__load_relaxed(&s->mult);
-	k = tk__load_relaxed(&s->k_ns);
-	if (abs)
-		k += (uint64_t)tk__load_relaxed(&s->real_ns);
+	if (!split) {
+		k = tk__load_relaxed(&s->k_ns);
+		if (abs)
+			k += (uint64_t)tk__load_relaxed(&s->real_ns);
+	} else {
+		x = tk__hands_cur_split(pg, cur);
+		*sec = abs ? tk__load_relaxed(&x->real_sec)
+		           : tk__load_relaxed(&x->sec);
+		k = abs ? tk__load_relaxed(&x->real_k_lo)
+		        : tk__load_relaxed(&x->k_lo);
+	}
 	c = counter(ordered);
-	v = k + tk__mulhi64((uint32_t)c, mult);
+	*v = k + tk__mulhi64((uint32_t)c, mult);
 	if (__builtin_expect(
 	        tk__th_read_retry(&pg->hdr.current, &s->gen, cur, gen) ||
 	            c - base >= span,
 	        0))
 		return -EAGAIN;
+	return 0;
+}
+
+/* CLOCK_MONOTONIC (abs 0) or CLOCK_REALTIME ns: 0 and *ns, or -EAGAIN. */
+static inline __attribute__((always_inline)) int
+tk__hands_fast(const struct tk__hands_page *pg, int abs, int ordered,
+    uint64_t (*counter)(int), int64_t *ns)
+{
+	uint64_t v;
+
+	if (tk__hands_pass(pg, abs, ordered, counter, 0, &v, NULL) != 0)
+		return -EAGAIN;
 	*ns = (int64_t)v;
 	return 0;
 }
 
-/* The split line of the slot hdr.current names. */
-static inline __attribute__((always_inline)) const struct tk__hands_split *
-tk__hands_cur_split(const struct tk__hands_page *pg, uint32_t cur)
-{
-	return (const struct tk__hands_split *)(const void *)((const char *)
-	                                                          pg->split +
-	    (cur & TK_HANDS_CUR_OFF));
-}
-
 /*
- * The same read as a timespec, with no division (struct tk__hands_split).
- * After the counter read: the multiply, the add, one compare and two
- * conditional moves.
+ * The same read as a timespec, with no division (struct tk__hands_split):
+ * after the pass, one compare and a conditional subtract.
  */
 static inline __attribute__((always_inline)) int
 tk__hands_fast_ts(const struct tk__hands_page *pg, int abs, int ordered,
     uint64_t (*counter)(int), struct timespec *ts)
 {
-	const struct tk__hands_slot *s;
-	const struct tk__hands_split *x;
-	uint64_t base, span, mult, k, c, v;
-	uint32_t cur, gen;
+	uint64_t v;
 	int64_t sec;
 
-	cur = tk__th_read_current(&pg->hdr.current);
-	s = tk__hands_cur_slot(pg, cur);
-	x = tk__hands_cur_split(pg, cur);
-	gen = tk__th_read_begin(&s->gen);
-	if (__builtin_expect(gen == 0, 0))
-		return -EAGAIN; /* no hands: skip the counter read */
-	base = tk__load_relaxed(&s->base_count);
-	span = tk__load_relaxed(&s->windup_count) - base;
-	mult = tk__load_relaxed(&s->mult);
-	if (abs) {
-		sec = tk__load_relaxed(&x->real_sec);
-		k = tk__load_relaxed(&x->real_k_lo);
-	} else {
-		sec = tk__load_relaxed(&x->sec);
-		k = tk__load_relaxed(&x->k_lo);
-	}
-	c = counter(ordered);
-	v = k + tk__mulhi64((uint32_t)c, mult);
-	if (__builtin_expect(
-	        tk__th_read_retry(&pg->hdr.current, &s->gen, cur, gen) ||
-	            c - base >= span,
-	        0))
+	if (tk__hands_pass(pg, abs, ordered, counter, 1, &v, &sec) != 0)
 		return -EAGAIN;
 	if (v >= 1000000000u) {
 		v -= 1000000000u;
