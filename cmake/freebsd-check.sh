@@ -34,9 +34,7 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 cat >"$tmp/list.cmake" <<'EOF'
 set(CMAKE_CURRENT_SOURCE_DIR ${TOP})
 set(CMAKE_SOURCE_DIR ${TOP})
-set(TK_SOURCES src/clock.c src/source/syscall.c)
-file(GLOB _c RELATIVE ${TOP} ${TOP}/src/counter/${TK_ARCH}/*.c)
-list(APPEND TK_SOURCES ${_c})
+set(TK_SOURCES "")
 set(TK_DEFINES "")
 file(GLOB _frags ${TOP}/cmake/src_*.cmake)
 list(SORT _frags)

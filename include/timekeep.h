@@ -139,6 +139,9 @@ struct tk_freebsd_page_info {
 /* The FreeBSD timekeep page in use: 0, or -ENOENT when there is none. */
 TK_API int tk_freebsd_page_info(struct tk_freebsd_page_info *pi);
 
+/* ---- bounded time (tk_truetime): begin ---- */
+/* ---- bounded time (tk_truetime): end ---- */
+
 /* FreeBSD bintime_addx: add a bare fraction, carrying into sec. */
 static inline void
 tk_bintime_addx(struct tk_bintime *_bt, uint64_t _x)
