@@ -18,6 +18,7 @@
 #ifndef TIMEKEEP_H
 #define TIMEKEEP_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/time.h>
 #include <sys/types.h>
@@ -66,6 +67,14 @@ TK_API int64_t tk_nanotime(void);
  */
 TK_API int64_t tk_nanotime_relaxed(void);
 
+/*
+ * CLOCK_REALTIME in nanoseconds since the Unix epoch, as cheap as
+ * tk_nanotime().  An int64_t holds times up to 2262-04-11T23:47:16Z; a
+ * time outside that range saturates at INT64_MAX (or INT64_MIN), never
+ * wraps.  tk_walltime() and tk_clock_gettime() have no such limit.
+ */
+TK_API int64_t tk_realtime_ns(void);
+
 /* CLOCK_REALTIME as seconds and nanoseconds since the Unix epoch. */
 TK_API void tk_walltime(int64_t *sec, int32_t *nsec);
 
@@ -90,8 +99,8 @@ TK_API const char *tk_source(void);
 TK_API const char *tk_version(void);
 
 /*
- * Introspection, for tools such as timekeep info (STYLE 50: diagnostics are
- * pulled, never printed).  Cold paths: they may make system calls.
+ * Introspection, for tools such as timekeep info: diagnostics are pulled,
+ * never printed.  Cold paths: they may make system calls.
  */
 struct tk_source_info {
 	const char *name; /* "freebsd", "tsc", "vdso", "syscall" */
@@ -138,6 +147,66 @@ struct tk_freebsd_page_info {
 
 /* The FreeBSD timekeep page in use: 0, or -ENOENT when there is none. */
 TK_API int tk_freebsd_page_info(struct tk_freebsd_page_info *pi);
+
+/*
+ * Ticks: a timestamp at the cost of a bare counter read, converted to time
+ * later, in this process or offline (docs/ticks.md).
+ *
+ * tk_ticks() is the chosen source's counter read relaxed (a bare RDTSC with
+ * the tsc source), tk_ticks_ordered() read ordered as tk_nanotime() reads
+ * it.  On a source without a counter of its own (vdso, syscall, freebsd)
+ * ticks are CLOCK_MONOTONIC nanoseconds and the conversions are the
+ * identity; tk_ticks_info() says which.
+ */
+TK_API uint64_t tk_ticks(void);
+TK_API uint64_t tk_ticks_ordered(void);
+
+struct tk_ticks_info {
+	const char *unit; /* "tsc" (the CPU counter) or "ns" */
+	uint64_t hz; /* ticks per second as measured; 10^9 for "ns" */
+	int64_t history_ns; /* ticks this old convert exactly (at least) */
+};
+
+/* 0, or -EFAULT for a NULL ti. */
+TK_API int tk_ticks_info(struct tk_ticks_info *ti);
+
+/* How a tick was converted (tk_ticks_to_ns_checked). */
+enum tk_ticks_status {
+	/* exactly what tk_nanotime() read at that tick returned */
+	TK_TICKS_EXACT = 0,
+	/* outside the kept hands: within the bound of docs/ticks.md */
+	TK_TICKS_EXTRAPOLATED = 1,
+	/* before the first hands, past now, or before a counter reset */
+	TK_TICKS_CLAMPED = 2,
+};
+
+/*
+ * A tick as CLOCK_MONOTONIC and CLOCK_REALTIME ns: a TK_TICKS_* status
+ * (>= 0), or a negative errno.  Monotone: ticks a <= b give times
+ * conv(a) <= conv(b).  Lock-free, async-signal-safe, no system call.
+ */
+TK_API int tk_ticks_to_ns_checked(
+    uint64_t ticks, int64_t *mono_ns, int64_t *real_ns);
+/* The same, CLOCK_MONOTONIC or CLOCK_REALTIME only, status dropped. */
+TK_API int64_t tk_ticks_to_ns(uint64_t ticks);
+TK_API int64_t tk_ticks_to_realtime_ns(uint64_t ticks);
+
+/*
+ * A timebase record: the counter-to-time segments this process kept, in
+ * the versioned little-endian format of docs/ticks.md, for converting
+ * ticks offline.  With buf NULL, the size a record needs now; else the
+ * bytes written to buf, or -ENOSPC when size is too small.  -ENOSYS when
+ * ticks are ns (nothing to record).
+ */
+TK_API long tk_timebase_export(void *buf, size_t size);
+
+/*
+ * Convert ticks with a record alone (no process state, any machine): a
+ * TK_TICKS_* status, or -EINVAL for a record that is truncated, corrupt
+ * or of another version.
+ */
+TK_API int tk_timebase_convert(const void *rec, size_t size, uint64_t ticks,
+    int64_t *mono_ns, int64_t *real_ns);
 
 /* ---- bounded time (tk_truetime): begin ---- */
 /* ---- bounded time (tk_truetime): end ---- */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The atomics every shared page is touched through (STYLE 32, 36).  Thin
+ * The atomics every shared page is touched through.  Thin
  * names over the GCC/Clang __atomic builtins and C11 fences, so that each
  * call site reads as the FreeBSD primitive it replaces and ThreadSanitizer
  * sees every access of a seqlock as atomic.

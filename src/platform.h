@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The one place that tests OS and architecture macros (STYLE 4).  It turns
+ * The one place that tests OS and architecture macros.  It turns
  * them into capability macros that the rest of the library tests instead:
  *
  *   TK_ARCH_X86_64, TK_ARCH_AARCH64, TK_ARCH_RISCV64   the CPU

@@ -2,7 +2,7 @@
 /*
  * The raw system calls timekeep falls back to, with no libc (musl
  * src/time/clock_gettime.c shape).  Each returns the kernel's 0 or -errno
- * unchanged; only src/clock.c decides what a caller sees (STYLE 44).
+ * unchanged; only src/choose.c decides what a caller sees.
  * src/sys/<os>-<arch>/syscall_arch.h provides tk__syscall2 and the numbers.
  */
 #ifndef TK_SYSCALL_H

@@ -20,12 +20,15 @@
  *      current == idx.
  * The caller bounds its passes (TK_TH_READ_TRIES) and then falls back to
  * the system call: FreeBSD, Go and Linux all loop without limit, and a
- * hostile page (generation stuck at 0) must not hang a reader (STYLE 38).
- * Only snapshot and multiply inside the loop; divide after (STYLE 39).
+ * hostile page (generation stuck at 0) must not hang a reader.  Only
+ * snapshot and multiply inside the loop; divide after (as Linux
+ * lib/vdso/gettimeofday.c do_hres() does).
  *
- * Writer: see tk__th_write_begin.
+ * Writer: see tk__th_write_begin.  timekeep's own pages (src/hands/) use a
+ * variant where the generation is also the writer's claim: see
+ * tk__th_claim.
  *
- * Every field of a page is touched only through src/atomic.h (STYLE 36), so
+ * Every field of a page is touched only through src/atomic.h, so
  * ThreadSanitizer checks the protocol without suppressions.
  */
 #ifndef TK_TIMEHANDS_H
@@ -45,7 +48,7 @@
 
 /*
  * Start a read pass, step 1: the index of the current slot.  The caller
- * bounds-checks it against its ring before it touches the slot (STYLE 47).
+ * bounds-checks it against its ring before it touches the slot.
  */
 static inline uint32_t
 tk__th_read_current(const uint32_t *current)
@@ -152,6 +155,81 @@ tk__th_write_end_cas(uint32_t *genp, uint32_t gen, uint32_t *current,
 	 * it; pairs with the acquire load in tk__th_read_current().
 	 */
 	return tk__cas_acq_rel(current, &expect, next);
+}
+
+/*
+ * The claimed variant (timekeep's own pages, src/hands/): the generation
+ * is even and non-zero when the copy is valid, odd while one writer owns
+ * it, 0 when it was never written.  A writer claims the copy with a CAS
+ * from an even value (0 included) to the next odd one, so two writers never
+ * write the same copy at once; it releases it with a release store of the
+ * next even value.  A writer that never comes back (a longjmp out of a
+ * signal handler) leaves the copy odd, which readers treat as invalid and
+ * writers as taken: it is lost, never torn.
+ *
+ * Reader: gen = tk__th_read_begin(); skip unless tk__th_gen_valid(gen);
+ * copy; tk__th_read_retry_even().
+ */
+static inline int
+tk__th_gen_valid(uint32_t gen)
+{
+	return (gen & 1u) == 0 && gen != 0;
+}
+
+/* End a read pass of a claimed copy: non-zero to retry. */
+static inline int
+tk__th_read_retry_even(const uint32_t *genp, uint32_t gen)
+{
+	/*
+	 * Acquire fence: the copy's relaxed loads (and the counter read)
+	 * complete before the generation is loaded again; pairs with the
+	 * release semantics of the claiming CAS in tk__th_claim().
+	 */
+	tk__fence_acquire();
+	return !tk__th_gen_valid(gen) || tk__load_relaxed(genp) != gen;
+}
+
+/*
+ * Claim a copy for writing: 1 and *odd (the claimed generation) if it was
+ * valid or never written and is now ours, 0 if another writer owns it.
+ */
+static inline int
+tk__th_claim(uint32_t *genp, uint32_t *odd)
+{
+	uint32_t g = tk__load_relaxed(genp);
+
+	if (g & 1u)
+		return 0;
+	/*
+	 * CAS, acquire-release: acquire, the previous writer's stores are
+	 * complete before ours (its release in tk__th_release()); release,
+	 * with the fence below, the odd value is visible before any field
+	 * store, as tk__th_write_begin() orders its 0; partner: the acquire
+	 * fence in tk__th_read_retry_even().
+	 */
+	if (!tk__cas_acq_rel(genp, &g, g + 1u))
+		return 0;
+	/*
+	 * Release fence: the odd generation is ordered before the field
+	 * stores that follow; pairs with the acquire fence in
+	 * tk__th_read_retry_even().
+	 */
+	tk__fence_release();
+	*odd = g + 1u;
+	return 1;
+}
+
+/* Publish the fields written since tk__th_claim() and give the copy up. */
+static inline void
+tk__th_release(uint32_t *genp, uint32_t odd)
+{
+	uint32_t next = odd + 1u == 0 ? 2u : odd + 1u;
+
+	/*
+	 * Release: the field stores are visible before the even generation;
+	 * pairs with the acquire load in tk__th_read_begin().
+	 */
+	tk__store_release(genp, next);
 }
 
 /* The generation after gen, skipping 0 ("being written"). */

@@ -7,7 +7,7 @@
  * can replace it.
  *
  * Invariant: errno is unchanged (glibc's getauxval sets ENOENT for a
- * missing entry, and the library never sets errno, STYLE 43).
+ * missing entry, and the library never sets errno).
  */
 #include <errno.h>
 #include <sys/auxv.h>

@@ -7,7 +7,8 @@
  * src/runtime/vdso_linux.go (vdsoInitFromSysinfoEx, vdsoParseSymbols,
  * vdsoFindVersion) and musl's src/internal/vdso.c (__vdsosym), with the
  * layouts and constants of include/uapi/linux/elf.h.  None of those checks
- * an offset against the mapping (PEERS A1.6); this file does (STYLE 53).
+ * an offset against the mapping; this file does, and answers "not found"
+ * for anything it cannot prove valid.
  *
  * Invariants:
  *   - Every byte read lies in [base, base + size), where size is p_filesz
@@ -195,7 +196,7 @@ tk__elf_hash_gnu(const char *name)
 static int
 elf_ident_ok(const struct elf_ehdr *eh)
 {
-	/* The host's ELFDATA value, without a byte-order macro (STYLE 4). */
+	/* The host's ELFDATA value, without a byte-order macro. */
 	static const union {
 		uint16_t u;
 		unsigned char c[2];
@@ -270,8 +271,8 @@ elf_read_dynamic(const unsigned char *b, uint64_t size, uint64_t off,
 
 /*
  * DT_HASH: nbucket, nchain, bucket[nbucket], chain[nchain], 32-bit words
- * on every target we build for (s390x and alpha use 64-bit ones, PEERS
- * A1).  Proves both arrays in bounds; an empty table (nbucket 0) can
+ * on every target we build for (s390x and alpha use 64-bit ones, as
+ * glibc elf/dl-lookup.c notes).  Proves both arrays in bounds; an empty table (nbucket 0) can
  * answer nothing and is treated as absent.
  */
 static int
@@ -480,7 +481,7 @@ tk__elf_open(struct tk__elf_image *img, const void *base, uint64_t size)
 	if (elf_at(b, head, eh->e_phoff, phlen, 8) == NULL)
 		return -ENOENT;
 
-	/* The PT_LOAD at file offset 0 bounds everything (PEERS A1.2). */
+	/* The PT_LOAD at file offset 0 bounds everything (the image's extent). */
 	for (i = 0; i < eh->e_phnum; i++) {
 		ph = (const void *)(b + eh->e_phoff + i * eh->e_phentsize);
 		if (ph->p_type == PT_LOAD && ph->p_offset == 0 &&

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "info.h"
 #include "platform.h"
 #include "source/freebsd.h"
 #include "source/source.h"
@@ -200,18 +201,13 @@ TK_HIDDEN const struct tk__source tk__source_freebsd = {
 };
 
 int
-tk_freebsd_page_info(struct tk_freebsd_page_info *pi)
+tk__fbsd_page_info(struct tk_freebsd_page_info *pi)
 {
-	const struct fbsd_vdso_timekeep *tk;
+	const struct fbsd_vdso_timekeep *tk = fbsd_tk;
 	uint32_t curr;
 
-	/* Makes the source choice if no clock was read yet. */
-	(void)tk_source();
-	tk = fbsd_tk;
 	if (tk == NULL)
 		return -ENOENT;
-	if (pi == NULL)
-		return -EFAULT;
 	pi->ver = tk__load_relaxed(&tk->tk_ver);
 	pi->enabled = tk__load_relaxed(&tk->tk_enabled);
 	curr = tk__load_relaxed(&tk->tk_current);

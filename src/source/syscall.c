@@ -2,7 +2,7 @@
 /*
  * The last source: the raw clock_gettime system call (Go's
  * fallback_nanotime and fallback_walltime, sys_<os>_<arch>.s).  It cannot
- * fail to initialise (STYLE 11) and needs no libc.
+ * fail to initialise and needs no libc.
  */
 #include <errno.h>
 
@@ -25,14 +25,14 @@ syscall_gettime(clockid_t id, struct timespec *ts)
 }
 
 static int
-syscall_nanotime(int abs, int ordered, int64_t *ns)
+syscall_nanotime(int clock, int ordered, int64_t *ns)
 {
 	struct timespec ts;
 	int err;
 
 	(void)ordered; /* a system call orders everything before it */
 	err =
-	    tk__sys_clock_gettime(abs ? CLOCK_REALTIME : CLOCK_MONOTONIC, &ts);
+	    tk__sys_clock_gettime(clock ? CLOCK_REALTIME : CLOCK_MONOTONIC, &ts);
 	if (err != 0)
 		return err;
 	*ns = tk__timespec_to_ns(&ts);

@@ -1,38 +1,31 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The own tsc source: timekeep's own timehands over the x86 TSC, kept in
- * step with the kernel's CLOCK_MONOTONIC by the engine in src/hands.c, read
- * inline by src/clock.c through src/source/tsc.h.  This file is the glue:
- * the gates that decide whether the TSC may be used at all, the
- * production page and engine, and the source hooks (src/source/source.h).
+ * The tsc source: timekeep's own timehands over the x86 TSC, kept in step
+ * with the kernel's CLOCK_MONOTONIC by the engine in src/hands/, read
+ * inline by src/clock.c through src/source/tsc_fast.h.  This file is the
+ * glue: the gates that decide whether the TSC may be used at all, the
+ * process's page and engine, and the source hooks (src/source/source.h).
  *
  * Safe only where safe.  init declines, with a reason, unless
- *   - CPUID says the TSC is invariant (0x80000007 EDX bit 8: constant rate
- *     across P-, C- and T-states);
- *   - the kernel itself uses it: current_clocksource is "tsc" (as redis's
- *     src/monotonic.c does since PR #15018: the kernel's watchdog has
- *     checked the TSC against other clocks and across CPUs, which a user
- *     process cannot do; and it is re-checked once a second at a windup,
- *     because the kernel demotes a TSC it finds unstable while we run);
- *   - the TSC runs faster than 1.05 GHz (the one-multiply hands need less
- *     than 1 ns per count, src/hands.h);
+ *   - the kernel itself uses the TSC: current_clocksource is "tsc" (as
+ *     redis src/monotonic.c does since PR #15018).  Linux makes the TSC its
+ *     clocksource only when it runs at a constant rate through P-, C- and
+ *     T-states and agrees across CPUs, and its watchdog demotes one that
+ *     stops doing so; a user process cannot check either as well.  A
+ *     demotion while we run is noticed by the engine without a system call
+ *     (src/hands/hands_page.h, TK_HANDS_SLOW_KERNEL_NS);
  *   - a kernel clock can be read to calibrate against: the vDSO
  *     (tk__vdso_gettime, no system call) or else the raw system call;
  *   - the page can be marked MADV_WIPEONFORK (Linux 4.14).
- * A forked child then finds the page all zero, sets it up again in its own
- * time namespace, and takes the rate from tsc_memo (not wiped), so it runs
- * on hands at once; a windup lock held by a parent thread at fork time is
- * wiped with the page and cannot wedge the child.
+ * The first windup, not the first read, then asks CPUID how to order the
+ * TSC read (one leaf, ~10 us in a VM): before that the read is fenced in a
+ * way right on every CPU.  A counter of 1 GHz or slower cannot carry the
+ * one-multiply hands; the first windup finds that and disables them.
  *
- * Why CPUID's frequency (0x15, 0x16, 0x40000010) does not seed the rate:
- * the reference is the kernel's CLOCK_MONOTONIC, whose rate is the nominal
- * one times NTP's correction (up to 500 ppm); 10 ms of bracketed samples
- * (TK_HANDS_CAL_NS) measure *that* to ~10 ppm, a nominal value cannot.
- * tk_counter_info() reports CPUID's figures.
- *
- * Nothing here is on the fast path; init runs once under clock.c's
- * once-flag.  The library never sets errno: the few libc calls made at init
- * and re-check (open, read, close, madvise) have errno saved and restored.
+ * A forked child finds the page all zero, sets it up again in its own time
+ * namespace, and takes the rate from tsc_memo (not wiped), so it runs on
+ * hands from its first windup.  The library never sets errno: the libc
+ * calls made at init (open, read, close, madvise) save and restore it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,10 +36,13 @@
 #include <unistd.h>
 
 #include "atomic.h"
-#include "hands.h"
+#include "counter.h"
+#include "hands/hands.h"
+#include "hands/hands_ticks.h"
 #include "platform.h"
 #include "source/source.h"
 #include "source/tsc.h"
+#include "source/tsc_fast.h"
 #include "source/vdso.h"
 #include "syscall.h"
 
@@ -58,21 +54,18 @@
 	"/sys/devices/system/clocksource/clocksource0/current_clocksource"
 
 /*
- * The hands page: a whole page of its own (aligned and sized 4096, see the
- * static assertion in src/hands.h), so MADV_WIPEONFORK wipes nothing else.
- * In .bss, past every file-backed page, hence anonymous memory, which is
- * what MADV_WIPEONFORK accepts.
+ * The hands page: whole pages of its own (aligned and sized by
+ * src/hands/hands_page.h), so MADV_WIPEONFORK wipes nothing else; in .bss,
+ * hence anonymous memory, which is what MADV_WIPEONFORK accepts.
  */
-TK_HIDDEN struct tk__hands_page tk__tsc_page
-    __attribute__((aligned(TK_HANDS_PAGE_SIZE)));
+TK_HIDDEN struct tk__hands_page tk__tsc_page;
+TK_HIDDEN int tk__tsc_armed;
 
 /* The rate, kept across fork (not in the wiped page). */
 static struct tk__hands_memo tsc_memo;
 
-static struct tk__hands tsc_hands;
-
-/* The start-up measurement, for tk__tsc_calibrated_hz(); set by init. */
-static uint64_t tsc_rough_hz;
+/* The engine; hidden, so the tests reach it (tests/support/hands_test.h). */
+TK_HIDDEN struct tk__hands tk__tsc_hands;
 
 static uint64_t
 tsc_counter(int ordered)
@@ -102,7 +95,7 @@ tsc_clocksource(void)
 	ssize_t n;
 	int fd, saved = errno, r;
 
-	fd = open(TSC_CLOCKSOURCE, O_RDONLY | O_CLOEXEC);
+	fd = open(TSC_CLOCKSOURCE, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		r = -errno;
 		errno = saved;
@@ -115,15 +108,12 @@ tsc_clocksource(void)
 	return r;
 }
 
-/*
- * The periodic re-check (src/hands.c calls it about once a second, from a
- * windup): the kernel may have demoted the TSC.  A file that cannot be read
- * any more (a sandbox entered after init) is not evidence: keep going.
- */
+/* Before the first hands: how to order the TSC read (CPUID, once). */
 static int
-tsc_recheck(void)
+tsc_first_check(void)
 {
-	return tsc_clocksource() == 0 ? -ENODEV : 0;
+	tk__x86_order_init();
+	return 0;
 }
 
 static int
@@ -141,15 +131,10 @@ static int
 tsc_init(const char *arg, const char **why)
 {
 	struct timespec ts;
-	int (*kernel)(clockid_t, struct timespec *);
+	struct tk__hands *h = &tk__tsc_hands;
 	int err;
 
 	(void)arg; /* TIMEKEEP_SOURCE=tsc takes no argument */
-	tk__x86_order_init();
-	if (tk__tsc_invariant() != 1) {
-		*why = "the TSC is not invariant (CPUID 0x80000007 EDX bit 8)";
-		return -ENODEV;
-	}
 	err = tsc_clocksource();
 	if (err < 0) {
 		*why = "cannot read the kernel's current_clocksource";
@@ -160,9 +145,9 @@ tsc_init(const char *arg, const char **why)
 		return -ENODEV;
 	}
 	if (tk__vdso_gettime(CLOCK_MONOTONIC, &ts) == 0) {
-		kernel = tk__vdso_gettime;
+		h->kernel = tk__vdso_gettime;
 	} else if (tk__sys_clock_gettime(CLOCK_MONOTONIC, &ts) == 0) {
-		kernel = tsc_sys_gettime;
+		h->kernel = tsc_sys_gettime;
 	} else {
 		*why = "no kernel CLOCK_MONOTONIC to calibrate against";
 		return -ENOSYS;
@@ -171,32 +156,39 @@ tsc_init(const char *arg, const char **why)
 		*why = "madvise(MADV_WIPEONFORK) refused (Linux before 4.14?)";
 		return -ENOSYS;
 	}
-	tsc_hands.page = &tk__tsc_page;
-	tsc_hands.memo = &tsc_memo;
-	tsc_hands.counter = tsc_counter;
-	tsc_hands.kernel = kernel;
-	tsc_hands.recheck = tsc_recheck;
-	tk__hands_defaults(&tsc_hands);
-	err = tk__hands_setup(&tsc_hands, &tsc_rough_hz);
-	if (err == -ERANGE) {
-		*why = "the TSC runs at 1.05 GHz or slower (the hands need "
-		       "less than 1 ns per count)";
-		return -ENODEV;
-	}
+	h->page = &tk__tsc_page;
+	h->memo = &tsc_memo;
+	h->counter = tsc_counter;
+	h->first_check = tsc_first_check;
+	tk__hands_defaults(h);
+	err = tk__hands_setup(h);
 	if (err != 0) {
 		*why = "the kernel clock failed while calibrating";
 		return err;
 	}
-	*why = kernel == tk__vdso_gettime
+	*why = h->kernel == tk__vdso_gettime
 	    ? "own TSC timehands, kept in step with the vDSO's CLOCK_MONOTONIC"
 	    : "own TSC timehands, kept in step with clock_gettime(2) (no vDSO)";
 	return 0;
 }
 
-static int
-tsc_nanotime(int abs, int ordered, int64_t *ns)
+static void
+tsc_chosen(void)
 {
-	return tk__hands_nanotime(&tsc_hands, abs, ordered, ns);
+	/* Relaxed: a flag, see tk__fast_tsc_ticks(). */
+	tk__store_relaxed(&tk__tsc_armed, 1);
+}
+
+static int
+tsc_nanotime(int clock, int ordered, int64_t *ns)
+{
+	return tk__hands_nanotime(&tk__tsc_hands, clock, ordered, ns);
+}
+
+static int
+tsc_pair(int64_t *mono_ns, int64_t *real_ns)
+{
+	return tk__hands_pair(&tk__tsc_hands, mono_ns, real_ns);
 }
 
 /* CLOCK_MONOTONIC and CLOCK_REALTIME; every other id is the next source's. */
@@ -208,19 +200,20 @@ tsc_gettime(clockid_t id, struct timespec *ts)
 
 	if (id != CLOCK_MONOTONIC && id != CLOCK_REALTIME)
 		return -ENOSYS;
-	if (tk__tsc_timespec_fast(id == CLOCK_REALTIME, 1, ts) == 0)
+	if (tk__fast_tsc_ts(id == CLOCK_REALTIME, ts) == 0)
 		return 0;
-	err = tk__hands_slow(&tsc_hands, id == CLOCK_REALTIME, 1, &ns);
+	err = tk__hands_slow(&tk__tsc_hands, id == CLOCK_REALTIME, 1, &ns);
 	if (err != 0)
 		return err;
-	return tk__ns_to_timespec(ns, ts);
+	tk__ns_to_timespec(ns, ts);
+	return 0;
 }
 
 static int
 tsc_bintime(int abs, struct tk_bintime *bt)
 {
 	int64_t ns;
-	int err = tk__hands_nanotime(&tsc_hands, abs, 1, &ns);
+	int err = tk__hands_nanotime(&tk__tsc_hands, abs, 1, &ns);
 
 	if (err != 0)
 		return err;
@@ -228,33 +221,65 @@ tsc_bintime(int abs, struct tk_bintime *bt)
 	return 0;
 }
 
-struct tk__hands *
-tk__tsc_engine(void)
+static uint64_t
+tsc_ticks(int ordered)
 {
-	return &tsc_hands;
+	return tk__counter_read(ordered);
 }
 
-uint64_t
-tk__tsc_calibrated_hz(const char **from)
+static int
+tsc_ticks_to_ns(uint64_t ticks, int64_t *mono_ns, int64_t *real_ns)
 {
-	uint64_t hz = tsc_hands.page != NULL ? tk__hands_hz(&tsc_hands) : 0;
+	return tk__hands_ticks_to_ns(&tk__tsc_hands, ticks, mono_ns, real_ns);
+}
 
-	if (hz != 0) {
-		*from = "calibrated against CLOCK_MONOTONIC";
-		return hz;
-	}
-	if (tsc_rough_hz != 0) {
-		*from = "measured against CLOCK_MONOTONIC over 20 us (+-1%)";
-		return tsc_rough_hz;
-	}
+static long
+tsc_timebase(void *buf, size_t size)
+{
+	return tk__hands_timebase(&tk__tsc_hands, buf, size, "tsc");
+}
+
+static uint64_t
+tsc_hz(const char **from)
+{
+	uint64_t hz = tk__hands_hz(&tk__tsc_hands);
+
+	*from = "measured against CLOCK_MONOTONIC, to the ppm";
+	return hz;
+}
+
+static int
+tsc_ticks_info(struct tk_ticks_info *ti)
+{
+	const char *from;
+
+	ti->unit = "tsc";
+	ti->hz = tsc_hz(&from);
+	ti->history_ns = tk__hands_history_ns(&tk__tsc_hands);
 	return 0;
+}
+
+static const char *
+tsc_status(void)
+{
+	const char *why;
+
+	return tk__hands_status(&tk__tsc_hands, &why) == 2 ? why : NULL;
 }
 
 TK_HIDDEN const struct tk__source tk__source_tsc = {
 	.name = "tsc",
 	.init = tsc_init,
+	.chosen = tsc_chosen,
 	.gettime = tsc_gettime,
 	.nanotime = tsc_nanotime,
+	.pair = tsc_pair,
 	.bintime = tsc_bintime,
-	.inline_reads = 1, /* clock.c reads tk__tsc_page before dispatching */
+	.ticks = tsc_ticks,
+	.ticks_to_ns = tsc_ticks_to_ns,
+	.ticks_info = tsc_ticks_info,
+	.timebase = tsc_timebase,
+	.hz = tsc_hz,
+	.status = tsc_status,
+	.tier = 1,
 };

@@ -6,22 +6,24 @@
  * the Go runtime's src/runtime/vdso_linux.go (vdsoauxv, vdsoClockgettimeSym)
  * and musl's src/time/clock_gettime.c (cgt_init, and its rule that only
  * -EINVAL from the vDSO is final: everything else goes to the system call,
- * which is what src/clock.c does with our routing values, PEERS A3).  The
+ * which is what src/choose.c does with our routing values).  The
  * symbol names and version of this architecture come from
  * src/sys/linux-<arch>/vdso_arch.h.
  *
  * Also provides tk__vdso_gettime() (src/source/vdso.h), which the own tsc
- * source calls to sample the kernel clock before any source is chosen, and
- * the public tk_vdso_symbols().
+ * source calls to sample the kernel clock before any source is chosen, the
+ * vdso fast tier's pointer (src/source/vdso_fast.h), armed when this source
+ * is chosen, and tk__vdso_symbols() for tk_vdso_symbols() (src/info.c).
  *
  * Invariants:
  *   - The vDSO is never mapped away or written while the process runs and
  *     AT_SYSINFO_EHDR never changes, so its clock_gettime address is a
  *     pure function of the process: whoever computes it gets the same
  *     value.  That is what lets vdso_cgt be cached with relaxed atomics
- *     and no lock (STYLE 42, idempotent value).
- *   - Never the vsyscall page, never the vvar page (PEERS A3: neither is
- *     an ABI; the vDSO's own functions handle time namespaces).
+ *     and no lock (an idempotent value).
+ *   - Never the vsyscall page, never the vvar page: neither is an ABI
+ *     (Linux Documentation/ABI/stable/vdso), and the vDSO's own functions
+ *     handle time namespaces.
  *   - The vDSO runs on the caller's stack and may use about a page of it
  *     (golang/go issue #20427); callers on tiny stacks need that headroom.
  *   - Apart from tk__auxv_get(), which is getauxval() in the library, this
@@ -36,11 +38,15 @@
 #include "elf/vdso_elf.h"
 #include "platform.h"
 #include "source/source.h"
+#include "info.h"
 #include "source/vdso.h"
+#include "source/vdso_fast.h"
 #include "vdso_arch.h"
 
 /* The kernel's clock_gettime as the vDSO exports it (lib/vdso). */
-typedef int vdso_cgt_func(clockid_t id, struct timespec *ts);
+typedef tk__vdso_cgt_fn vdso_cgt_func;
+
+TK_HIDDEN tk__vdso_cgt_fn *tk__vdso_fast_cgt;
 
 static const char *const vdso_names[] = { TK_VDSO_SYMBOL_NAMES };
 #define VDSO_NNAMES ((int)(sizeof(vdso_names) / sizeof(vdso_names[0])))
@@ -103,8 +109,8 @@ vdso_cgt_get(void)
 	/*
 	 * Relaxed: an idempotent cached probe result that points into
 	 * immutable memory (the vDSO text, mapped before the process ran),
-	 * so nothing needs to be ordered before the call through it
-	 * (STYLE 42).  Partner: the relaxed store below and in vdso_init().
+	 * so nothing needs to be ordered before the call through it.
+	 * Partner: the relaxed store below and in vdso_init().
 	 */
 	a = tk__load_relaxed(&vdso_cgt);
 	if (TK_UNLIKELY(a == 0)) {
@@ -128,7 +134,7 @@ tk__vdso_gettime(clockid_t id, struct timespec *ts)
 	err = cgt(id, ts);
 	/*
 	 * Our vDSOs return 0 or -errno; a positive value (powerpc's
-	 * convention, PEERS A1) is not ours to interpret: route it.
+	 * convention) is not ours to interpret: route it.
 	 */
 	return err > 0 ? -ENOSYS : err;
 }
@@ -136,7 +142,7 @@ tk__vdso_gettime(clockid_t id, struct timespec *ts)
 /*
  * Usable when the symbol resolves and answers CLOCK_MONOTONIC: 32-bit arm
  * kernels 5.4-5.7 exported a clock_gettime64 that returned garbage when
- * the arch timer was unusable (fixed by 4405bdf3c57e, PEERS A3), so a
+ * the arch timer was unusable (fixed by Linux 4405bdf3c57e), so a
  * symbol that is present is not yet proof that it works.
  */
 static int
@@ -164,7 +170,7 @@ vdso_init(const char *arg, const char **why)
 /*
  * 0 and -EINVAL are final; any other value routes to the system call
  * (musl clock_gettime.c: mips before 4.13 returned -ENOSYS for clocks its
- * vDSO could not read, PEERS A3).  The vDSO itself makes the system call
+ * vDSO could not read).  The vDSO itself makes the system call
  * for clock ids it does not serve, so -EINVAL is the kernel's own answer.
  */
 static int
@@ -179,13 +185,13 @@ vdso_gettime(clockid_t id, struct timespec *ts)
  * it, so the ordered and relaxed reads are the same call here.
  */
 static int
-vdso_nanotime(int abs, int ordered, int64_t *ns)
+vdso_nanotime(int clock, int ordered, int64_t *ns)
 {
 	struct timespec ts;
 	int err;
 
 	(void)ordered;
-	err = tk__vdso_gettime(abs ? CLOCK_REALTIME : CLOCK_MONOTONIC, &ts);
+	err = tk__vdso_gettime(clock ? CLOCK_REALTIME : CLOCK_MONOTONIC, &ts);
 	if (err != 0)
 		return err;
 	*ns = tk__timespec_to_ns(&ts);
@@ -205,8 +211,16 @@ vdso_bintime(int abs, struct tk_bintime *bt)
 	return 0;
 }
 
+/* Arm the fast tier: reads now call the vDSO through one pointer. */
+static void
+vdso_chosen(void)
+{
+	/* Relaxed: an idempotent value into immutable memory (above). */
+	tk__store_relaxed(&tk__vdso_fast_cgt, vdso_cgt_get());
+}
+
 int
-tk_vdso_symbols(struct tk_vdso_symbol *out, int n)
+tk__vdso_symbols(struct tk_vdso_symbol *out, int n)
 {
 	struct tk__elf_image img;
 	const char *why;
@@ -232,6 +246,7 @@ tk_vdso_symbols(struct tk_vdso_symbol *out, int n)
 TK_HIDDEN const struct tk__source tk__source_vdso = {
 	.name = "vdso",
 	.init = vdso_init,
+	.chosen = vdso_chosen,
 	.gettime = vdso_gettime,
 	.nanotime = vdso_nanotime,
 	.bintime = vdso_bintime,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Facts about the arm64 generic timer for tk_counter_info().  The virtual
+ * Facts about the arm64 generic timer for tk_counter_info() (src/info.c).  The virtual
  * counter is architecturally invariant and its frequency is CNTFRQ_EL0, as
  * FreeBSD's sys/arm/arm/generic_timer.c and Linux's arch timer use it.
  */
@@ -8,14 +8,13 @@
 #include <string.h>
 
 #include "counter.h"
+#include "info.h"
 #include "timekeep.h"
 
 int
-tk_counter_info(struct tk_counter_info *ci)
+tk__counter_facts(struct tk_counter_info *ci, int *nominal)
 {
-	if (ci == NULL)
-		return -EFAULT;
-	memset(ci, 0, sizeof(*ci));
+	*nominal = 0;
 	ci->kind = "cntvct";
 	ci->ordering = "isb";
 	ci->vendor = "";

@@ -4,7 +4,8 @@
  * counter read, as FreeBSD lib/libc/aarch64/sys/__vdso_gettc.c does and as
  * Linux's arch_timer_read_cntvct_el0 comments require: without it the MRS
  * may be executed speculatively ahead of earlier loads (freebsd-src #2423).
- * Go's arm64 reader omits it (FACTS 7.4); the relaxed read here does too.
+ * Go's arm64 reader (runtime/vdso_freebsd_arm64.go) omits it; the
+ * relaxed read here does too.
  */
 #ifndef TK_COUNTER_ARCH_H
 #define TK_COUNTER_ARCH_H
@@ -50,6 +51,17 @@ tk__counter_freq(void)
 
 	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
 	return v;
+}
+
+/*
+ * After a counter read, before the loads that follow: ISB makes every
+ * earlier instruction, the counter read included, complete first.
+ */
+static inline void
+tk__counter_fence(void)
+{
+	/* ISB: earlier instructions complete before later ones start. */
+	__asm__ volatile("isb" ::: "memory");
 }
 
 #endif /* TK_COUNTER_ARCH_H */

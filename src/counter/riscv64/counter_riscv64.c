@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Facts about the riscv64 time CSR for tk_counter_info().  Its rate is the
+ * Facts about the riscv64 time CSR for tk_counter_info() (src/info.c).  Its rate is the
  * device tree's /cpus "timebase-frequency" (a big-endian 32-bit cell), as
  * FreeBSD sys/riscv/riscv/timer.c reads it; user space finds it under
  * /proc/device-tree when the kernel exposes one.
@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "counter.h"
+#include "info.h"
 #include "timekeep.h"
 
 static uint64_t
@@ -33,11 +34,9 @@ riscv_timebase(void)
 }
 
 int
-tk_counter_info(struct tk_counter_info *ci)
+tk__counter_facts(struct tk_counter_info *ci, int *nominal)
 {
-	if (ci == NULL)
-		return -EFAULT;
-	memset(ci, 0, sizeof(*ci));
+	*nominal = 0;
 	ci->kind = "rdtime";
 	ci->ordering = "fence r,i";
 	ci->vendor = "";

@@ -36,7 +36,11 @@ extern int tk__x86_order __attribute__((visibility("hidden")));
 /* FreeBSD's selection from the raw CPUID words; pure, for the tests. */
 int tk__x86_order_select(
     uint32_t cpuid1_edx, uint32_t cpuid81_edx, const char vendor[12]);
-/* Runs CPUID and stores the choice in tk__x86_order. */
+/*
+ * Runs CPUID and stores the choice in tk__x86_order: one leaf, 0x80000001
+ * (every x86-64 CPU has it), on any CPU with RDTSCP; leaves 0 and 1 only
+ * without it.
+ */
 void tk__x86_order_init(void);
 /* CPUID as an inline function so no libc header is needed. */
 static inline void
@@ -46,6 +50,13 @@ tk__cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 	                 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
 	                 : "a"(leaf), "c"(sub));
 }
+
+/*
+ * CPUID leaf (subleaf 0), asked of the CPU at most once per process: in a
+ * virtual machine every CPUID exits to the hypervisor (8-10 us each on the
+ * 2-vCPU KVM guest this was measured on, Linux 6.18).
+ */
+void tk__cpuid_cached(uint32_t leaf, uint32_t r[4]);
 
 static inline uint64_t
 tk__counter_relaxed(void)
@@ -78,6 +89,18 @@ tk__counter_rdtscp(void)
 	__asm__ volatile("rdtscp" : "=a"(lo), "=d"(hi), "=c"(aux)::"memory");
 	(void)aux;
 	return (uint64_t)hi << 32 | lo;
+}
+
+/*
+ * After a counter read (here, the one inside the kernel's clock_gettime),
+ * before the loads that follow: LFENCE waits for every earlier instruction
+ * to complete, which RDTSCP alone does not promise for later ones.
+ */
+static inline void
+tk__counter_fence(void)
+{
+	/* LFENCE: earlier instructions complete before later ones start. */
+	__asm__ volatile("lfence" ::: "memory");
 }
 
 /*

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Facts about the x86-64 TSC for tk_counter_info(), and the two CPUID
- * facts the own tsc source gates on (src/source/tsc.h).  Leaf meanings are
+ * Facts about the x86-64 TSC for tk_counter_info() (src/info.c): the CPU
+ * only, from CPUID leaves each asked at most once (tk__cpuid_cached()).
+ * What a source measured is src/info.c's to add.  Leaf meanings are
  * from the Intel SDM vol. 2A (CPUID) and AMD's APM vol. 3; the frequency
  * order and arithmetic follow Linux arch/x86/kernel/tsc.c
  * native_calibrate_tsc() and the hypervisor leaf of
@@ -16,8 +17,8 @@
  *   CPUID 0x40000010  a hypervisor's TSC frequency in kHz (VMware's
  *		convention, also offered by some KVM setups): exact for the
  *		guest, whose TSC may be scaled from the host's.
- *   the tsc source's measurement against CLOCK_MONOTONIC (ppm-exact once
- *		it has hands), when this build has the source and it runs.
+ *   (the tsc source's measurement against CLOCK_MONOTONIC ranks here:
+ *		src/info.c asks for it when neither leaf above states one)
  *   CPUID 0x16	EAX, the processor's base frequency in MHz: Linux uses it
  *		for the TSC when 0x15 lacks the crystal (the TSC runs at the
  *		base frequency on those parts), but it is a nominal figure,
@@ -26,16 +27,14 @@
  * maximum the CPU reports (leaf 0, 0x80000000, 0x40000000 EAX) are never
  * trusted.  No libc beyond string handling of our own buffers.
  */
-#include <errno.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "atomic.h"
 #include "counter.h"
+#include "info.h"
 #include "platform.h"
 #include "timekeep.h"
-#ifdef TK_WITH_TSC
-#include "source/tsc.h"
-#endif
 
 #define CPUID1_ECX_HYPERVISOR (1u << 31)
 #define CPUID80000007_EDX_INVTSC (1u << 8)
@@ -45,38 +44,43 @@ cpuid_max(uint32_t base)
 {
 	uint32_t r[4];
 
-	tk__cpuid(base, 0, r);
+	tk__cpuid_cached(base, r);
 	return r[0];
 }
 
-int
-tk__tsc_invariant(void)
+/* CPUID 0x80000007 EDX bit 8: 1 invariant TSC, 0 not, -1 no such leaf. */
+static int
+cpuid_invariant(void)
 {
 	uint32_t r[4];
 
 	if (cpuid_max(0x80000000u) < 0x80000007u)
 		return -1;
-	tk__cpuid(0x80000007u, 0, r);
+	tk__cpuid_cached(0x80000007u, r);
 	return (r[3] & CPUID80000007_EDX_INVTSC) != 0;
 }
 
-uint64_t
-tk__tsc_cpuid_hz(const char **from)
+/*
+ * The TSC frequency CPUID states exactly (leaf 0x15 with its crystal, or a
+ * hypervisor's leaf 0x40000010), 0 if it states none; *from says which.
+ */
+static uint64_t
+cpuid_exact_hz(const char **from)
 {
 	uint32_t r[4], hmax;
 
 	if (cpuid_max(0) >= 0x15u) {
-		tk__cpuid(0x15u, 0, r);
+		tk__cpuid_cached(0x15u, r);
 		if (r[0] != 0 && r[1] != 0 && r[2] != 0) {
 			*from = "CPUID 0x15 (crystal x TSC/crystal ratio)";
 			return (uint64_t)r[2] * r[1] / r[0];
 		}
 	}
-	tk__cpuid(1, 0, r);
+	tk__cpuid_cached(1, r);
 	if (r[2] & CPUID1_ECX_HYPERVISOR) {
 		hmax = cpuid_max(0x40000000u);
 		if (hmax >= 0x40000010u && hmax < 0x40010000u) {
-			tk__cpuid(0x40000010u, 0, r);
+			tk__cpuid_cached(0x40000010u, r);
 			if (r[0] != 0) {
 				*from = "CPUID 0x40000010 (hypervisor TSC kHz)";
 				return (uint64_t)r[0] * 1000u;
@@ -94,7 +98,7 @@ cpuid_base_hz(void)
 
 	if (cpuid_max(0) < 0x16u)
 		return 0;
-	tk__cpuid(0x16u, 0, r);
+	tk__cpuid_cached(0x16u, r);
 	return (uint64_t)(r[0] & 0xffffu) * 1000000u;
 }
 
@@ -115,7 +119,7 @@ cpuid_vendor(void)
 	char v[12];
 	size_t i;
 
-	tk__cpuid(0, 0, r);
+	tk__cpuid_cached(0, r);
 	memcpy(v, &r[1], 4); /* EBX, EDX, ECX spell it */
 	memcpy(v + 4, &r[3], 4);
 	memcpy(v + 8, &r[2], 4);
@@ -138,7 +142,7 @@ cpuid_brand(char *out, size_t n)
 	if (cpuid_max(0x80000000u) < 0x80000004u)
 		return;
 	for (leaf = 0; leaf < 3; leaf++) {
-		tk__cpuid(0x80000002u + leaf, 0, r);
+		tk__cpuid_cached(0x80000002u + leaf, r);
 		memcpy(b + 16 * leaf, r, 16);
 	}
 	b[48] = '\0';
@@ -171,31 +175,24 @@ order_name(int order)
 }
 
 int
-tk_counter_info(struct tk_counter_info *ci)
+tk__counter_facts(struct tk_counter_info *ci, int *nominal)
 {
 	const char *from = "";
 	uint64_t hz;
 
-	if (ci == NULL)
-		return -EFAULT;
 	tk__x86_order_init();
 	ci->kind = "tsc";
 	/* Relaxed: an idempotent probe result (counter_arch.h). */
-	ci->ordering =
-	    order_name(__atomic_load_n(&tk__x86_order, __ATOMIC_RELAXED));
+	ci->ordering = order_name(tk__load_relaxed(&tk__x86_order));
 	ci->vendor = cpuid_vendor();
 	cpuid_brand(ci->model, sizeof(ci->model));
-	ci->invariant = tk__tsc_invariant();
-	hz = tk__tsc_cpuid_hz(&from);
-#ifdef TK_WITH_TSC
-	if (hz == 0) {
-		/* The choice made first, so the source's state is published. */
-		(void)tk_source();
-		hz = tk__tsc_calibrated_hz(&from);
-	}
-#endif
-	if (hz == 0 && (hz = cpuid_base_hz()) != 0)
+	ci->invariant = cpuid_invariant();
+	*nominal = 0;
+	hz = cpuid_exact_hz(&from);
+	if (hz == 0 && (hz = cpuid_base_hz()) != 0) {
 		from = "CPUID 0x16 (base frequency, nominal)";
+		*nominal = 1;
+	}
 	ci->freq_hz = hz;
 	ci->freq_from = hz != 0 ? from : "unknown";
 	return 0;

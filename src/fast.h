@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The inline fast tiers: what the public entry points (src/clock.c) try
+ * before they route to the chosen source (src/choose.c).  Each tier
+ * belongs to one source and answers only while that source is the chosen
+ * one (its init or chosen hook arms it), and only the cheap first pass.
+ *
+ * A platform's src/sys/<os>-<arch>/fast_tiers.h includes the tiers it
+ * has, and each tier header announces its functions with the Linux vDSO
+ * override idiom (`#define tk__fast_tsc_ns tk__fast_tsc_ns`, as
+ * lib/vdso/gettimeofday.c lets an architecture override vdso_calc_ns).
+ * Every tier provides:
+ *
+ *   int tk__fast_<tier>_ns(int clock, int ordered, int64_t *ns)
+ *	CLOCK_MONOTONIC (clock 0) or CLOCK_REALTIME (1): 0 and *ns, or -1.
+ *   int tk__fast_<tier>_ts(int clock, struct timespec *ts)
+ *	the same, ordered, as a timespec: 0, or -1.
+ *   int tk__fast_<tier>_ticks(int ordered, uint64_t *t)
+ *	the tier's tick: 0, or -1.
+ *
+ * A tier this platform lacks is a function that returns -1, which the
+ * compiler removes.  The order below is the order of the checks: the own
+ * timehands first (the main target), then the FreeBSD page, then the
+ * vDSO; an unarmed tier costs a load and a predicted branch.
+ */
+#ifndef TK_FAST_H
+#define TK_FAST_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "fast_tiers.h"
+
+#define TK_FAST_NONE_(tier)                                                    \
+	static inline __attribute__((always_inline)) int                      \
+	    tk__fast_##tier##_ns_none(int c, int o, int64_t *ns)               \
+	{                                                                      \
+		(void)c;                                                       \
+		(void)o;                                                       \
+		(void)ns;                                                      \
+		return -1;                                                     \
+	}                                                                      \
+	static inline __attribute__((always_inline)) int                      \
+	    tk__fast_##tier##_ts_none(int c, struct timespec *ts)              \
+	{                                                                      \
+		(void)c;                                                       \
+		(void)ts;                                                      \
+		return -1;                                                     \
+	}                                                                      \
+	static inline __attribute__((always_inline)) int                      \
+	    tk__fast_##tier##_ticks_none(int o, uint64_t *t)                   \
+	{                                                                      \
+		(void)o;                                                       \
+		(void)t;                                                       \
+		return -1;                                                     \
+	}
+
+#ifndef tk__fast_tsc_ns
+TK_FAST_NONE_(tsc)
+#define tk__fast_tsc_ns tk__fast_tsc_ns_none
+#define tk__fast_tsc_ts tk__fast_tsc_ts_none
+#define tk__fast_tsc_ticks tk__fast_tsc_ticks_none
+#endif
+#ifndef tk__fast_fbsd_ns
+TK_FAST_NONE_(fbsd)
+#define tk__fast_fbsd_ns tk__fast_fbsd_ns_none
+#define tk__fast_fbsd_ts tk__fast_fbsd_ts_none
+#define tk__fast_fbsd_ticks tk__fast_fbsd_ticks_none
+#endif
+#ifndef tk__fast_vdso_ns
+TK_FAST_NONE_(vdso)
+#define tk__fast_vdso_ns tk__fast_vdso_ns_none
+#define tk__fast_vdso_ts tk__fast_vdso_ts_none
+#define tk__fast_vdso_ticks tk__fast_vdso_ticks_none
+#endif
+
+static inline __attribute__((always_inline)) int
+tk__fast_ns(int clock, int ordered, int64_t *ns)
+{
+	if (tk__fast_tsc_ns(clock, ordered, ns) == 0)
+		return 0;
+	if (tk__fast_fbsd_ns(clock, ordered, ns) == 0)
+		return 0;
+	return tk__fast_vdso_ns(clock, ordered, ns);
+}
+
+static inline __attribute__((always_inline)) int
+tk__fast_ts(int clock, struct timespec *ts)
+{
+	if (tk__fast_tsc_ts(clock, ts) == 0)
+		return 0;
+	if (tk__fast_fbsd_ts(clock, ts) == 0)
+		return 0;
+	return tk__fast_vdso_ts(clock, ts);
+}
+
+static inline __attribute__((always_inline)) int
+tk__fast_ticks(int ordered, uint64_t *t)
+{
+	if (tk__fast_tsc_ticks(ordered, t) == 0)
+		return 0;
+	if (tk__fast_fbsd_ticks(ordered, t) == 0)
+		return 0;
+	return tk__fast_vdso_ticks(ordered, t);
+}
+
+#endif /* TK_FAST_H */

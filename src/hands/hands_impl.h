@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * What the engine's own files share (src/hands/hands_*.c); nothing outside
+ * src/hands/ includes this.
+ */
+#ifndef TK_HANDS_IMPL_H
+#define TK_HANDS_IMPL_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "atomic.h"
+#include "hands/hands.h"
+#include "hands/hands_plan.h"
+
+#define TK_HANDS_HALF_RANGE (UINT64_C(1) << 63)
+
+/*
+ * A ring slot's generation (src/timehands.h, the claimed variant) carries
+ * one more bit: PIN, set by the winder that is about to publish the slot
+ * and cleared by the next publisher once the slot is no longer current.
+ * A pinned slot cannot be claimed, so the current hands can never be taken
+ * by a winder that was stopped before the last publications and resumed
+ * (docs/design.md "Own timehands: winding").  Readers ignore the bit.
+ */
+#define TK_HANDS_GEN_PIN 2u
+#define TK_HANDS_GEN_STEP 4u
+
+/* A relaxed load of a tunable: any recent value will do. */
+static inline int64_t
+tk__hands_tun(const int64_t *p)
+{
+	return tk__load_relaxed(p);
+}
+
+/* A statistics count: relaxed, a lost race loses one. */
+static inline void
+tk__hands_stat(uint64_t *p)
+{
+	tk__store_relaxed(p, tk__load_relaxed(p) + 1);
+}
+
+static inline int64_t
+tk__hands_max(int64_t a, int64_t b)
+{
+	return a > b ? a : b;
+}
+
+/* The kernel clock id in ns: 0, or its -errno. */
+int tk__hands_kernel_ns(struct tk__hands *h, clockid_t id, int64_t *ns);
+
+/*
+ * The narrowest of n brackets counter / CLOCK_MONOTONIC / counter, then
+ * one around CLOCK_REALTIME when real.  0, -EAGAIN if the counter went back
+ * in every bracket, or the kernel's error.
+ */
+int tk__hands_sample(
+    struct tk__hands *h, struct tk__hands_sample *s, int n, int real);
+
+/* Anchor the calibration at s: the first hands measure their rate from it. */
+void tk__hands_anchor(struct tk__hands *h, const struct tk__hands_sample *s);
+
+/* The rate a parent measured before it forked: 0, or -ENOENT. */
+int tk__hands_memo_read(struct tk__hands *h, uint64_t *rate, uint64_t *len);
+void tk__hands_memo_write(struct tk__hands *h, uint64_t rate, uint64_t len);
+
+/* WIPED after set-up (a fork child): set the page up again, one thread. */
+int tk__hands_reinit(struct tk__hands *h);
+
+/*
+ * A validated copy of the current state: the publication word (open or
+ * closing), the hands it names if any, and base, the value its V is
+ * relative to (the hands' floor, or cal_k before any hands).
+ */
+struct tk__hands_snap {
+	uint64_t w;
+	int has_hands;
+	int64_t base;
+	struct tk__hands_hot hot;
+	struct tk__hands_cold cold;
+};
+
+/* The cold half of a slot, field by field (relaxed). */
+void tk__hands_cold_load(const struct tk__hands_cold *s, struct tk__hands_cold *o);
+
+/* 0 and *sn, or -EAGAIN (a slot changing under the read). */
+int tk__hands_snap(struct tk__hands *h, struct tk__hands_snap *sn);
+
+/*
+ * A windup from the open word sn->w (src/hands/hands_wind.c): 0 when new
+ * hands (or the disabled state) were published; -EAGAIN, -ENOSPC or the
+ * kernel's error otherwise.
+ */
+int tk__hands_wind_from(struct tk__hands *h, const struct tk__hands_snap *sn);
+
+/*
+ * Refresh the front from the current hands hot (published as seq) if the
+ * front is not already theirs and nobody else is writing it.
+ */
+void tk__hands_mirror(
+    struct tk__hands *h, const struct tk__hands_hot *hot, uint64_t w);
+
+#endif /* TK_HANDS_IMPL_H */

@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The inline fast tiers of Linux aarch64 (src/fast.h). */
+#ifndef TK_FAST_TIERS_H
+#define TK_FAST_TIERS_H
+
+#include "source/vdso_fast.h"
+
+#endif /* TK_FAST_TIERS_H */

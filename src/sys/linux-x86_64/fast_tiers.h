@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The inline fast tiers of Linux x86-64 (src/fast.h). */
+#ifndef TK_FAST_TIERS_H
+#define TK_FAST_TIERS_H
+
+#include "source/tsc_fast.h"
+#include "source/vdso_fast.h"
+
+#endif /* TK_FAST_TIERS_H */
