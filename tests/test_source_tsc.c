@@ -13,7 +13,8 @@
 #include <time.h>
 
 #include "atomic.h"
-#include "hands.h"
+#include "counter.h"
+#include "hands_test.h"
 #include "source/source.h"
 #include "source/tsc.h"
 #include "timekeep.h"
@@ -25,7 +26,7 @@ iabs(int64_t x)
 	return x < 0 ? -x : x;
 }
 
-/* Until the first hands exist (~10 ms), let the source calibrate. */
+/* Until the first hands exist (~0.3 ms), let the source calibrate. */
 static void
 warm_up(void)
 {
@@ -58,9 +59,9 @@ test_chosen(void **state)
 			print_message("tsc: %s\n", si[i].reason);
 		}
 	warm_up();
-	assert_int_equal(tk__tsc_engine()->page->hdr.state, TK_HANDS_RUNNING);
-	assert_int_equal(tk__tsc_engine()->page->hdr.magic, TK_HANDS_MAGIC);
-	assert_int_equal(tk__tsc_engine()->page->hdr.version, TK_HANDS_VERSION);
+	assert_int_equal(hands_test_state(&tk__tsc_page), 1);
+	assert_int_equal(tk__tsc_page.hdr.magic, TK_HANDS_MAGIC);
+	assert_int_equal(tk__tsc_page.hdr.version, TK_HANDS_VERSION);
 }
 
 /*
@@ -146,7 +147,7 @@ test_monotonic_one_thread(void **state)
 	(void)state;
 	TK_NEED_SOURCE("tsc");
 	warm_up();
-	h = tk__tsc_engine();
+	h = (&tk__tsc_hands);
 	w0 = tk__load_relaxed(&h->page->stats.windups);
 	tk__store_relaxed(&h->interval_ns, 20000); /* a windup every 20 us */
 	for (i = 0; i < n; i++) {
@@ -175,7 +176,7 @@ test_forced_windups(void **state)
 	(void)state;
 	TK_NEED_SOURCE("tsc");
 	warm_up();
-	h = tk__tsc_engine();
+	h = (&tk__tsc_hands);
 	w0 = tk__load_relaxed(&h->page->stats.windups);
 	tk__store_relaxed(&h->interval_ns, 50000);
 	end = tk_test_clock_ns(CLOCK_MONOTONIC) + 200000000;
@@ -262,7 +263,6 @@ test_counter_info(void **state)
 	    ci.kind, ci.ordering, ci.vendor, ci.model, ci.invariant, ci.freq_hz,
 	    ci.freq_from);
 	if (tk_test_source_is("tsc")) {
-		assert_int_equal(ci.invariant, 1);
 		assert_true(ci.model[0] != '\0');
 		/* Against a 20 ms measurement of our own: within 0.1%. */
 		clock_gettime(CLOCK_MONOTONIC, &t0);

@@ -35,7 +35,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
-#include "hands.h"
+#include "hands_test.h"
 #include "source/tsc.h"
 #include "timekeep.h"
 #include "tk_test.h"
@@ -89,7 +89,7 @@ clock_filter(void)
 static int
 filtered_reads(uint64_t n)
 {
-	struct tk__hands *h = tk__tsc_engine();
+	struct tk__hands *h = (&tk__tsc_hands);
 	uint64_t i, w0;
 	int64_t a = 0, r = 0, t, s;
 	struct timespec ts;
@@ -177,7 +177,7 @@ static int64_t parent_last;
 static int
 child_checks(uint64_t depth)
 {
-	const struct tk__hands_page *pg = tk__tsc_engine()->page;
+	const struct tk__hands_page *pg = (&tk__tsc_hands)->page;
 	int64_t t, k1, k2, end, worst = 0, prev;
 
 	if (tk__load_relaxed(&pg->hdr.magic) != 0 ||
@@ -212,7 +212,7 @@ child_checks(uint64_t depth)
 		fprintf(stderr, "child error %" PRId64 " ns\n", worst);
 		return 23;
 	}
-	if (tk__load_relaxed(&pg->hdr.state) != TK_HANDS_RUNNING)
+	if (hands_test_state(pg) != 1)
 		return 24;
 	if (depth > 0) {
 		int status;
@@ -231,11 +231,23 @@ child_checks(uint64_t depth)
 	return 0;
 }
 
+/* The parent's windup, stopped with its closing word held, forks. */
+static int fork_status;
+
+static void
+fork_while_closed(struct tk__hands *h, enum tk__hands_point where)
+{
+	if (where != TK_HANDS_AT_CLOSED)
+		return;
+	h->pause = NULL;
+	fork_status = in_child(child_checks, 0);
+}
+
 static void
 test_fork(void **state)
 {
-	struct tk__hands_wind w;
-	int st, err, i;
+	int64_t end;
+	int st;
 
 	(void)state;
 	NEED_TSC();
@@ -245,23 +257,21 @@ test_fork(void **state)
 	assert_int_equal(WEXITSTATUS(st), 0);
 
 	/*
-	 * A windup lock held here (a winder preempted at fork time) does not
-	 * follow the child.  Make the hands due, take the lock, fork.
+	 * A closing word held here (a winder stopped at fork time) does not
+	 * follow the child: its page is wiped.  Make the hands due, fork from
+	 * inside the windup.
 	 */
-	tk__store_relaxed(&tk__tsc_engine()->interval_ns, 1000);
-	for (i = 0; i < 1000; i++) {
+	fork_status = -1;
+	parent_last = tk_nanotime();
+	tk__store_relaxed(&tk__tsc_hands.interval_ns, 1000);
+	tk__tsc_hands.pause = fork_while_closed;
+	end = tk_test_clock_ns(CLOCK_MONOTONIC) + 200000000;
+	while (fork_status == -1 && tk_test_clock_ns(CLOCK_MONOTONIC) < end)
 		(void)tk_nanotime();
-		err = tk__hands_wind_begin(tk__tsc_engine(), &w);
-		if (err == 0)
-			break;
-	}
-	tk__store_relaxed(&tk__tsc_engine()->interval_ns, TK_HANDS_INTERVAL_NS);
-	assert_int_equal(err, 0);
-	parent_last = tk_nanotime(); /* frozen at the junction: still valid */
-	st = in_child(child_checks, 0);
-	(void)tk__hands_wind_end(tk__tsc_engine(), &w);
-	assert_true(WIFEXITED(st));
-	assert_int_equal(WEXITSTATUS(st), 0);
+	tk__tsc_hands.pause = NULL;
+	tk__store_relaxed(&tk__tsc_hands.interval_ns, TK_HANDS_INTERVAL_NS);
+	assert_true(WIFEXITED(fork_status));
+	assert_int_equal(WEXITSTATUS(fork_status), 0);
 	/* And the parent's own time continues. */
 	parent_last = tk_nanotime();
 	assert_int64_le(parent_last, tk_nanotime());

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The freestanding test (STYLE 58), after lz4's tests/freestanding.c and
+ * The freestanding test, after lz4's tests/freestanding.c and
  * the kernel's tools/testing/selftests/vDSO/vdso_standalone_test_x86.c.
  * This file, the per-arch start_<arch>.c, src/elf/vdso_elf.c,
  * src/elf/auxv_linux.c and src/source/vdso_linux.c are compiled with
@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "elf/auxv.h"
+#include "info.h"
 #include "source/source.h"
 #include "source/vdso.h"
 #include "syscall.h"
@@ -92,7 +93,7 @@ fs_main(const unsigned long *sp)
 		say("FAIL: clock id -1 was not refused with -EINVAL\n");
 		return 1;
 	}
-	if (tk_vdso_symbols(syms, 8) < 1) {
+	if (tk__vdso_symbols(syms, 8) < 1) {
 		say("FAIL: tk_vdso_symbols found nothing\n");
 		return 1;
 	}
