@@ -47,13 +47,14 @@ tk_realtime_ns(void)
 	return tk__route_nanotime(1, 1);
 }
 
-/* The route for a CLOCK_REALTIME timespec, by clock_gettime's route. */
+/* The other tiers, then the route: out of line, see src/fast.h. */
 static __attribute__((noinline)) void
 walltime_slow(int64_t *sec, int32_t *nsec)
 {
 	struct timespec ts;
 
-	if (tk__route_gettime(CLOCK_REALTIME, &ts) != 0)
+	if (tk__fast_ts_rest(1, &ts) != 0 &&
+	    tk__route_gettime(CLOCK_REALTIME, &ts) != 0)
 		tk__ns_to_timespec(tk__route_nanotime(1, 1), &ts);
 	if (sec != NULL)
 		*sec = (int64_t)ts.tv_sec;
@@ -66,7 +67,7 @@ tk_walltime(int64_t *sec, int32_t *nsec)
 {
 	struct timespec ts;
 
-	if (TK_LIKELY(tk__fast_ts(1, &ts) == 0)) {
+	if (TK_LIKELY(tk__fast_ts_first(1, &ts) == 0)) {
 		if (sec != NULL)
 			*sec = (int64_t)ts.tv_sec;
 		if (nsec != NULL)
@@ -79,6 +80,9 @@ tk_walltime(int64_t *sec, int32_t *nsec)
 static __attribute__((noinline)) int
 gettime_slow(clockid_t id, struct timespec *ts)
 {
+	if ((id == CLOCK_MONOTONIC || id == CLOCK_REALTIME) &&
+	    tk__fast_ts_rest(id == CLOCK_REALTIME, ts) == 0)
+		return 0;
 	return tk__route_gettime(id, ts);
 }
 
@@ -88,7 +92,7 @@ tk_clock_gettime(clockid_t id, struct timespec *ts)
 	if (TK_UNLIKELY(ts == NULL))
 		return -EFAULT;
 	if (id == CLOCK_MONOTONIC || id == CLOCK_REALTIME) {
-		if (TK_LIKELY(tk__fast_ts(id == CLOCK_REALTIME, ts) == 0))
+		if (TK_LIKELY(tk__fast_ts_first(id == CLOCK_REALTIME, ts) == 0))
 			return 0;
 	}
 	return gettime_slow(id, ts);

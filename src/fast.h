@@ -84,11 +84,22 @@ tk__fast_ns(int clock, int ordered, int64_t *ns)
 	return tk__fast_vdso_ns(clock, ordered, ns);
 }
 
+/*
+ * A timespec read in two halves: the first tier, which needs no stack, and
+ * the rest, whose call into the vDSO does.  A caller that writes through
+ * pointers keeps the rest out of line, so its first tier builds no frame
+ * (measured: tk_walltime 1.23x tk_nanotime with all tiers inline, on the
+ * 2-vCPU Intel KVM guest, gcc 12).
+ */
 static inline __attribute__((always_inline)) int
-tk__fast_ts(int clock, struct timespec *ts)
+tk__fast_ts_first(int clock, struct timespec *ts)
 {
-	if (tk__fast_tsc_ts(clock, ts) == 0)
-		return 0;
+	return tk__fast_tsc_ts(clock, ts);
+}
+
+static inline __attribute__((always_inline)) int
+tk__fast_ts_rest(int clock, struct timespec *ts)
+{
 	if (tk__fast_fbsd_ts(clock, ts) == 0)
 		return 0;
 	return tk__fast_vdso_ts(clock, ts);
