@@ -148,11 +148,45 @@ choose(void)
 	return 1;
 }
 
+/*
+ * The chosen source has handed over (its serves hook said so): the next
+ * usable source below it becomes the chosen one, armed by its chosen hook.
+ * One thread wins the CAS; the hook arms an idempotent tier, so a second
+ * call from a loser would do no harm, and there is none.
+ */
+static void
+hand_over(int from)
+{
+	int i, expect = from;
+
+	for (i = from + 1; i < NSOURCES && state[i] != 0; i++)
+		;
+	if (i == NSOURCES)
+		return;
+	/*
+	 * CAS, acquire-release: publishes the new index with the choice's
+	 * other state unchanged; partner: the acquire load in route_start().
+	 */
+	if (tk__cas_acq_rel(&chosen, &expect, i) && sources[i]->chosen != NULL)
+		sources[i]->chosen();
+}
+
 /* Index of the first source to ask, or NSOURCES for "the system call". */
 static int
 route_start(void)
 {
-	return choose() ? chosen : NSOURCES;
+	int i;
+
+	if (!choose())
+		return NSOURCES;
+	/* Acquire: pairs with the CAS in hand_over(). */
+	i = tk__load_acquire(&chosen);
+	if (sources[i]->serves != NULL && !sources[i]->serves()) {
+		hand_over(i);
+		/* Acquire: as above. */
+		i = tk__load_acquire(&chosen);
+	}
+	return i;
 }
 
 int64_t
@@ -258,7 +292,7 @@ tk__chosen(void)
 	/* Bounded: the choice takes well under a millisecond. */
 	for (spins = 0; spins < 100000000u; spins++)
 		if (choose())
-			return sources[chosen];
+			return sources[route_start()];
 	return NULL;
 }
 
@@ -270,6 +304,12 @@ tk__source_entry(
 		*src = sources[i];
 		*usable = state[i] == 0;
 		*whyp = why[i];
+		if (state[i] == 0 && sources[i]->serves != NULL &&
+		    !sources[i]->serves()) {
+			*usable = 0;
+			*whyp = sources[i]->status != NULL ? sources[i]->status()
+			                                   : why[i];
+		}
 	}
 	return NSOURCES;
 }

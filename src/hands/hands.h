@@ -126,7 +126,9 @@ uint64_t tk__hands_hz(struct tk__hands *h);
 
 /*
  * What the engine is doing, for introspection: 0 no hands yet (set-up or
- * calibrating), 1 running, 2 disabled for good; *why a static sentence.
+ * calibrating), 1 running, 2 disabled for good (answers from the kernel,
+ * never below the last hands), 3 disabled before any hands (the reads
+ * route to the next source); *why a static sentence.
  */
 int tk__hands_status(struct tk__hands *h, const char **why);
 

@@ -86,6 +86,8 @@ enum tk__hands_state {
  *   cal_*	the calibration anchor taken at set-up: bracket midpoint
  *		(counter), CLOCK_MONOTONIC ns, bracket width (counts).
  *   final_ns	once disabled: every answer is at least this.
+ *   no_hands	once disabled: 1 if no hands were ever published, so no
+ *		answer ever ran ahead of the kernel's clock.
  *   tokens	hands out publication numbers of 64 bits (relaxed
  *		fetch-add): the history's and the ticks' seq.
  */
@@ -99,7 +101,8 @@ struct tk__hands_header {
 	int64_t cal_k;
 	uint64_t cal_w;
 	int64_t final_ns;
-	uint64_t reserved2;
+	uint32_t no_hands;
+	uint32_t reserved2;
 };
 
 /*

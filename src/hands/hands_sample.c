@@ -19,8 +19,11 @@
 #include "timehands.h"
 
 #define NS_PER_SEC 1000000000LL
-/* Brackets for the calibration anchor: once, so a few more. */
-#define ANCHOR_BRACKETS 8
+/*
+ * Brackets for the calibration anchor: a few more than a windup's, but the
+ * first read waits for them.
+ */
+#define ANCHOR_BRACKETS 4
 
 int
 tk__hands_kernel_ns(struct tk__hands *h, clockid_t id, int64_t *ns)

@@ -276,7 +276,13 @@ slow_pass(struct tk__hands *h, int ordered, int want_real, int *winds,
 		return slow_hands(h, &sn, ordered, want_real, winds, o);
 	if (tk__hands_w_slot(sn.w) == TK_HANDS_W_NONE)
 		return slow_calibrating(h, &sn, want_real, winds, o);
-	/* Disabled: the kernel, never below the final floor. */
+	/*
+	 * Disabled: the kernel, never below the final floor.  Disabled
+	 * before any hands, nothing ever ran ahead of the kernel: route.
+	 * Relaxed: written before the disabled word, read after its acquire.
+	 */
+	if (tk__load_relaxed(&h->page->hdr.no_hands))
+		return -ENOSYS;
 	err = kernel_now(h, want_real, o);
 	o->mono = tk__hands_max(o->mono, sn.base);
 	return err;
@@ -392,7 +398,8 @@ tk__hands_status(struct tk__hands *h, const char **why)
 	struct tk__hands_snap sn;
 
 	/* Acquire: as in slow_pass(). */
-	if (tk__load_acquire(&h->page->hdr.state) != TK_HANDS_READY ||
+	if (h->page == NULL ||
+	    tk__load_acquire(&h->page->hdr.state) != TK_HANDS_READY ||
 	    tk__hands_snap(h, &sn) != 0) {
 		*why = "setting up";
 		return 0;
@@ -405,9 +412,11 @@ tk__hands_status(struct tk__hands *h, const char **why)
 		*why = "calibrating";
 		return 0;
 	}
-	/* Relaxed: an idempotent result (see tk__hands_wind_from()). */
-	*why = tk__load_relaxed(&h->checked) < 0
-	    ? "disabled: the counter failed its first check"
-	    : "disabled: the counter is no longer fit";
+	/* Relaxed: written before the disabled word (its release CAS). */
+	if (tk__load_relaxed(&h->page->hdr.no_hands)) {
+		*why = "handed over: the counter failed its first check";
+		return 3;
+	}
+	*why = "disabled: the counter is no longer fit";
 	return 2;
 }

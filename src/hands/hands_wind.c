@@ -164,6 +164,8 @@ disable(struct tk__hands *h, uint64_t wc, int64_t vfinal)
 	struct tk__hands_page *pg = h->page;
 
 	tk__store_relaxed(&pg->hdr.final_ns, vfinal);
+	tk__store_relaxed(&pg->hdr.no_hands,
+	    tk__hands_w_slot(wc) == TK_HANDS_W_NONE ? 1u : 0u);
 	/*
 	 * CAS, release: final_ns is visible before the disabled word; pairs
 	 * with the acquire load of the word in tk__hands_snap().  It fails

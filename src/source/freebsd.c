@@ -138,7 +138,6 @@ freebsd_init(const char *arg, const char **why)
 
 	fbsd_tk = NULL;
 	fbsd_from = NULL;
-	tk__fbsd_arch_init();
 	if (arg != NULL && *arg != '\0') {
 		err = fbsd_map_file(arg, why);
 	} else {
@@ -161,6 +160,9 @@ freebsd_init(const char *arg, const char **why)
 		*why = "the timekeep page's tk_ver is not VDSO_TK_VER_CURR (1)";
 		err = -ENOTSUP;
 	}
+	/* The counter's ordering (CPUID on x86): only with a page to read. */
+	if (err == 0)
+		tk__fbsd_arch_init();
 	errno = saved;
 	return err;
 }

@@ -34,6 +34,10 @@
  *   hz       The counter frequency it measured, 0 if none; *from says how.
  *   status   A sentence when the chosen source no longer serves as it did
  *	      at init (disabled), else NULL.
+ *   serves   0 once the source has handed its reads to the sources below
+ *	      for good, having answered nothing they would not (the own
+ *	      hands when their first windup finds the counter unfit): the
+ *	      routes then make the next usable source the chosen one.
  *   tier     1 for a source with an inline fast tier: it is initialised
  *	      only when it is the chosen one.
  *
@@ -65,6 +69,7 @@ struct tk__source {
 	long (*timebase)(void *buf, size_t size);
 	uint64_t (*hz)(const char **from);
 	const char *(*status)(void);
+	int (*serves)(void);
 	int tier;
 };
 

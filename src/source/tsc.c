@@ -6,7 +6,11 @@
  * glue: the gates that decide whether the TSC may be used at all, the
  * process's page and engine, and the source hooks (src/source/source.h).
  *
- * Safe only where safe.  init declines, with a reason, unless
+ * Safe only where safe.  init declines, with a reason, unless a kernel
+ * clock can be read to calibrate against (the vDSO, no system call, or else
+ * the raw system call) and the page can be marked MADV_WIPEONFORK (Linux
+ * 4.14).  Until the first hands, ~0.3 ms later, reads are the kernel's own;
+ * the first windup then checks, once, before any hands exist:
  *   - the kernel itself uses the TSC: current_clocksource is "tsc" (as
  *     redis src/monotonic.c does since PR #15018).  Linux makes the TSC its
  *     clocksource only when it runs at a constant rate through P-, C- and
@@ -14,13 +18,13 @@
  *     stops doing so; a user process cannot check either as well.  A
  *     demotion while we run is noticed by the engine without a system call
  *     (src/hands/hands_page.h, TK_HANDS_SLOW_KERNEL_NS);
- *   - a kernel clock can be read to calibrate against: the vDSO
- *     (tk__vdso_gettime, no system call) or else the raw system call;
- *   - the page can be marked MADV_WIPEONFORK (Linux 4.14).
- * The first windup, not the first read, then asks CPUID how to order the
- * TSC read (one leaf, ~10 us in a VM): before that the read is fenced in a
- * way right on every CPU.  A counter of 1 GHz or slower cannot carry the
- * one-multiply hands; the first windup finds that and disables them.
+ *   - the TSC runs faster than 1 GHz (the one-multiply hands need it);
+ *   - CPUID, asked one leaf, says how to order the TSC read (before that
+ *     the read is fenced in a way right on every CPU).
+ * A failed check hands the reads to the next source (src/choose.c): no
+ * answer so far ran ahead of the kernel, so nothing goes back.  The checks
+ * wait for the first windup because each costs ~10 us in a VM, which the
+ * first read should not pay.
  *
  * A forked child finds the page all zero, sets it up again in its own time
  * namespace, and takes the rate from tsc_memo (not wiped), so it runs on
@@ -108,10 +112,18 @@ tsc_clocksource(void)
 	return r;
 }
 
-/* Before the first hands: how to order the TSC read (CPUID, once). */
+/*
+ * Before the first hands, at the first windup rather than the first read
+ * (each costs ~10 us in a VM): the kernel's clocksource, and how to order
+ * the TSC read (CPUID, once).  Until then reads are the kernel's own, so a
+ * clocksource that is not the TSC hands the reads to the vdso source
+ * having answered nothing it would not.
+ */
 static int
 tsc_first_check(void)
 {
+	if (tsc_clocksource() != 1)
+		return -ENODEV;
 	tk__x86_order_init();
 	return 0;
 }
@@ -135,15 +147,6 @@ tsc_init(const char *arg, const char **why)
 	int err;
 
 	(void)arg; /* TIMEKEEP_SOURCE=tsc takes no argument */
-	err = tsc_clocksource();
-	if (err < 0) {
-		*why = "cannot read the kernel's current_clocksource";
-		return -ENODEV;
-	}
-	if (err == 0) {
-		*why = "the kernel's clocksource is not tsc";
-		return -ENODEV;
-	}
 	if (tk__vdso_gettime(CLOCK_MONOTONIC, &ts) == 0) {
 		h->kernel = tk__vdso_gettime;
 	} else if (tk__sys_clock_gettime(CLOCK_MONOTONIC, &ts) == 0) {
@@ -264,7 +267,15 @@ tsc_status(void)
 {
 	const char *why;
 
-	return tk__hands_status(&tk__tsc_hands, &why) == 2 ? why : NULL;
+	return tk__hands_status(&tk__tsc_hands, &why) >= 2 ? why : NULL;
+}
+
+static int
+tsc_serves(void)
+{
+	const char *why;
+
+	return tk__hands_status(&tk__tsc_hands, &why) != 3;
 }
 
 TK_HIDDEN const struct tk__source tk__source_tsc = {
@@ -281,5 +292,6 @@ TK_HIDDEN const struct tk__source tk__source_tsc = {
 	.timebase = tsc_timebase,
 	.hz = tsc_hz,
 	.status = tsc_status,
+	.serves = tsc_serves,
 	.tier = 1,
 };
