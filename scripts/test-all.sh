@@ -160,12 +160,18 @@ step_subproject() {
 # The library, tool, benchmarks and examples at -O3, where inlining shows
 # warnings (-Wmaybe-uninitialized) that -O2 does not.
 step_release() {
-	local cc rc=0
+	local cc rc=0 res=""
 	for cc in gcc clang; do
 		command -v $cc >/dev/null || continue
-		build "build-release-$cc" -DCMAKE_C_COMPILER=$cc \
-			-DCMAKE_BUILD_TYPE=Release -DTK_BUILD_TESTS=OFF || rc=1
+		if build "build-release-$cc" -DCMAKE_C_COMPILER=$cc \
+			-DCMAKE_BUILD_TYPE=Release -DTK_BUILD_TESTS=OFF; then
+			res="$res $cc PASS,"
+		else
+			res="$res $cc FAIL,"
+			rc=1
+		fi
 	done
+	echo "release:${res%,} (each build's output is above)"
 	return $rc
 }
 

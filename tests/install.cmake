@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # The checks that need no cmocka, registered even when the suites are not:
-# the header compile checks, the install test and the lint tests.  Each is
-# a script that SKIPs (77) with the reason when a tool it needs is missing.
+# the header compile checks, the install test, the lint tests and the
+# ctypes example.  Each is a script that SKIPs (77) with the reason when a
+# tool it needs is missing.
 # Included first by tests/CMakeLists.txt, not by its fragment loop.
 
 # timekeep.h alone and in use as C99 (with _POSIX_C_SOURCE, see the
@@ -39,3 +40,18 @@ add_test(NAME lint_selftest
 	COMMAND bash ${PROJECT_SOURCE_DIR}/tests/lint/selftest.sh)
 set_tests_properties(lint_map lint_selftest PROPERTIES TIMEOUT 60
 	SKIP_RETURN_CODE 77 LABELS lint)
+
+# The Python ctypes example (examples/timekeep_ctypes.py) against this
+# build's shared library: the results checked, the cost per call printed.
+# Not in sanitizer builds (python3 does not load the sanitizer runtime) nor
+# in cross builds.
+find_program(TK_PYTHON3 python3)
+if(TARGET timekeep AND TK_PYTHON3 AND NOT CMAKE_CROSSCOMPILING AND
+    NOT (TK_ASAN OR TK_UBSAN OR TK_TSAN))
+	add_test(NAME example_ctypes
+		COMMAND ${TK_PYTHON3} -B
+			${PROJECT_SOURCE_DIR}/examples/timekeep_ctypes.py
+			--check --calls 20000 --lib $<TARGET_FILE:timekeep>)
+	set_tests_properties(example_ctypes PROPERTIES TIMEOUT 60
+		LABELS "example;native")
+endif()
