@@ -16,8 +16,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 logdir=${TK_LOG_DIR:-$top/build-logs}
 
 # What each is for:
-#   cmake pkg-config libcmocka-dev g++ git      the build, the suites, the
-#                                               C++ and install checks, lint
+#   make gcc libc6-dev cmake pkg-config         the build, the suites, the
+#   libcmocka-dev g++ git                       C++ and install checks, lint
 #   clang libclang-rt-14-dev                    the clang, TSan and fuzz steps;
 #                                               the runtimes are only a
 #                                               recommendation of clang-14,
@@ -33,7 +33,7 @@ logdir=${TK_LOG_DIR:-$top/build-logs}
 #                                               candidate (absl::Now)
 #   qemu-user gcc-*-linux-gnu libc6-dev-*-cross the aarch64 and riscv64 steps
 #   dpkg-dev                                    apt-get source (cross cmocka)
-pkgs=(cmake pkg-config libcmocka-dev g++ git
+pkgs=(make gcc libc6-dev cmake pkg-config libcmocka-dev g++ git
 	clang libclang-rt-14-dev clang-format python3 jq libxml2-utils
 	man-db groff-base strace librsvg2-bin libabsl-dev
 	qemu-user gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu
