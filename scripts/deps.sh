@@ -23,8 +23,8 @@ logdir=${TK_LOG_DIR:-$top/build-logs}
 #                                               recommendation of clang-14,
 #                                               which --no-install-recommends
 #                                               skips
-#   clang-format python3 jq libxml2-utils       lint, the tool's tests (JSON,
-#                                               SVG as XML)
+#   clang-format shellcheck python3 jq          lint, the tool's tests (JSON,
+#   libxml2-utils                               SVG as XML)
 #   man-db groff-base                           the man page checks
 #   strace                                      the no-system-call test
 #   librsvg2-bin                                rsvg-convert: the tool's chart
@@ -34,7 +34,7 @@ logdir=${TK_LOG_DIR:-$top/build-logs}
 #   qemu-user gcc-*-linux-gnu libc6-dev-*-cross the aarch64 and riscv64 steps
 #   dpkg-dev                                    apt-get source (cross cmocka)
 pkgs=(make gcc libc6-dev cmake pkg-config libcmocka-dev g++ git
-	clang libclang-rt-14-dev clang-format python3 jq libxml2-utils
+	clang libclang-rt-14-dev clang-format shellcheck python3 jq libxml2-utils
 	man-db groff-base strace librsvg2-bin libabsl-dev
 	qemu-user gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu
 	libc6-dev-arm64-cross libc6-dev-riscv64-cross dpkg-dev)

@@ -4,6 +4,7 @@
 #
 #   format     clang-format --dry-run --Werror over every .c and .h
 #              (.clang-format)
+#   shell      shellcheck -S warning over every shell script
 #   barriers   every barrier in src/ explained, every partner it names
 #              existing (scripts/check-barriers.sh)
 #   refs       no reference to a document outside the repository
@@ -20,8 +21,9 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
-checks=${*:-format barriers refs map man selftest}
+checks=${*:-format shell barriers refs map man selftest}
 
+# shellcheck disable=SC2317 # called through "${cmd[@]}"
 format() {
 	command -v clang-format >/dev/null || {
 		echo "SKIP: no clang-format"
@@ -31,11 +33,22 @@ format() {
 		xargs -r clang-format --dry-run --Werror 2>&1
 }
 
+# shellcheck disable=SC2317
+shell() {
+	command -v shellcheck >/dev/null || {
+		echo "SKIP: no shellcheck"
+		return 77
+	}
+	git ls-files -co --exclude-standard '*.sh' .ci/run |
+		xargs -r shellcheck -S warning 2>&1
+}
+
 failed=0
 bad=()
 for c in $checks; do
 	case $c in
 	format) cmd=(format) ;;
+	shell) cmd=(shell) ;;
 	barriers) cmd=(bash scripts/check-barriers.sh) ;;
 	refs) cmd=(bash scripts/check-refs.sh) ;;
 	map) cmd=(bash scripts/check-map.sh) ;;

@@ -108,8 +108,8 @@ done
 
 # The README's consumers.  pkg-config reads the DESTDIR tree through its
 # sysroot variable, as it would read a staged package.
-export PKG_CONFIG_SYSROOT_DIR=$tmp/dest
-export PKG_CONFIG_LIBDIR=$(dirname "$pc")
+PKG_CONFIG_LIBDIR=$(dirname "$pc")
+export PKG_CONFIG_SYSROOT_DIR=$tmp/dest PKG_CONFIG_LIBDIR
 app=$top/examples/clock_gettime_dropin.c
 cd "$tmp" || exit 1
 check() { # NAME CMD...: the program runs and says PASS

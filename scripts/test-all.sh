@@ -58,6 +58,7 @@ ctest_in() {
 	p=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\2 \1/p' \
 		"$log" | tail -n 1)
 	if [ -n "$p" ]; then
+		# shellcheck disable=SC2086 # "total failed", split on purpose
 		set -- $p
 		f=$2
 		s=$(sed -n '/The following tests did not run/,/^$/p' "$log" |

@@ -8,10 +8,10 @@
 #                              barrier_bad_partner.c (a comment naming a
 #                              partner that does not exist): both rejected,
 #                              with the line and the name
-#   scripts/check-map.sh       on a copy of timekeep.map that lacks one
-#                              name and lists a stranger, and a copy of the
-#                              header with a TK_API declaration wrapped over
-#                              two lines: all three named
+#   scripts/check-map.sh       on a small header and a map that agree
+#                              (accept), and a map that lacks a name the
+#                              header declares (wrapped over two lines) and
+#                              lists a stranger: both named
 #   scripts/check-refs.sh      on one generated file per forbidden form
 #                              (generated, so that the repository itself
 #                              never holds one), and on a clean file
@@ -55,23 +55,36 @@ expect 1 'names tk__no_such_partner().*barrier_bad_partner.c:11' \
 	bash "$cb" "$here/barrier_bad_partner.c"
 
 cm=$top/scripts/check-map.sh
-expect 0 'exactly' "check-map accepts timekeep.map and include/timekeep.h" \
-	bash "$cm"
-grep -v '^[[:space:]]*tk_nanotime;' "$top/timekeep.map" |
-	sed 's/^\([[:space:]]*\)local:/\1tk_no_such_function;\n&/' >"$tmp/bad.map"
+# A header with a TK_API declaration on one line and one wrapped over two,
+# a commented-out one, a static inline function (not exported) and
+# TK_API's own #define.
+cat >"$tmp/api.h" <<'EOF'
+#define TK_API __attribute__((visibility("default")))
+/* TK_API int tk_in_a_comment(void); */
+TK_API int tk_one(void);
+TK_API const char *
+tk_two(int x);
+static inline int
+tk_inline(void)
 {
-	cat "$top/include/timekeep.h"
-	printf 'TK_API int\ntk_selftest_wrapped(void);\n'
-} >"$tmp/wrapped.h"
-expect 1 'declares tk_nanotime with TK_API' \
-	"check-map names a declared function the map lacks" \
-	bash "$cm" "$tmp/bad.map"
-expect 1 'lists tk_no_such_function' \
+	return 0;
+}
+EOF
+map() { # NAME...: a version script exporting these
+	printf 'V_1.0 {\n\tglobal:\n'
+	printf '\t\t%s;\n' "$@"
+	printf '\tlocal:\n\t\t*;\n};\n'
+}
+map tk_one tk_two >"$tmp/good.map"
+map tk_one tk_three >"$tmp/bad.map"
+expect 0 'exactly' "check-map accepts a map that lists the header's TK_API" \
+	bash "$cm" "$tmp/good.map" "$tmp/api.h"
+expect 1 'declares tk_two with TK_API' \
+	"check-map names a declared function the map lacks (wrapped decl.)" \
+	bash "$cm" "$tmp/bad.map" "$tmp/api.h"
+expect 1 'lists tk_three' \
 	"check-map names a listed function the header lacks" \
-	bash "$cm" "$tmp/bad.map"
-expect 1 'declares tk_selftest_wrapped' \
-	"check-map sees a TK_API declaration wrapped over two lines" \
-	bash "$cm" "$top/timekeep.map" "$tmp/wrapped.h"
+	bash "$cm" "$tmp/bad.map" "$tmp/api.h"
 
 cr=$top/scripts/check-refs.sh
 # The forbidden forms as FORMAT:FILL pairs, so that this file holds none.
