@@ -58,7 +58,7 @@ rd_syscall(clockid_t id)
 
 /* id, label, kind, probe, probed clock, reference, the read */
 #define CANDIDATES(X)                                                          \
-	X(tk_nanotime, "tk_nanotime", K_TK, P_NONE, 0, R_NONE, tk_nanotime()) \
+	X(tk_nanotime, "tk_nanotime", K_TK, P_NONE, 0, R_NONE, tk_nanotime())  \
 	X(tk_relaxed, "tk_nanotime_relaxed", K_TK, P_NONE, 0, R_NONE,          \
 	    tk_nanotime_relaxed())                                             \
 	X(tk_walltime, "tk_walltime", K_TK, P_NONE, 0, R_NONE,                 \

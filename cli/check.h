@@ -38,6 +38,17 @@ struct check {
 	double xval[CHECK_MAX_X];
 };
 
+/*
+ * Progress while a check runs: cmd_check says which check runs and how
+ * long it is planned to take; a check's long loops call check_tick (or
+ * wait in check_wait_until) so the progress line moves.
+ */
+struct progress;
+void check_plan(struct progress *p, const char *name, int index, int total,
+    double planned_s, double after_s);
+void check_tick(void);
+void check_wait_until(int64_t end_ns); /* sleeps, ticking, until end_ns */
+
 __attribute__((format(printf, 3, 4))) void check_set(
     struct check *c, enum status st, const char *fmt, ...);
 void check_x(struct check *c, const char *key, double v);
@@ -45,7 +56,9 @@ void check_x(struct check *c, const char *key, double v);
 void check_source(struct check *c);
 void check_vdso(struct check *c);
 void check_clock_ids(struct check *c);
-void check_monotonic(struct check *c, const struct machine *m, double s);
+void check_skew(struct check *c, const struct machine *m, double s);
+void check_monotonic(struct check *c, const struct machine *m, double s,
+    const struct check *skew);
 void check_offsets(struct check *offset, struct check *realtime, double s);
 void check_nosyscall(struct check *c, const char *source);
 

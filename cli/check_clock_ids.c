@@ -79,8 +79,8 @@ one_id(struct check *c, clockid_t id, int64_t *out)
 		bound += ts_ns(&res);
 	if (*out > bound) {
 		check_set(c, ST_FAIL,
-		    "clock id %d: tk_clock_gettime read %" PRId64 " ns, %" PRId64
-		    " ns outside the system call's bracket "
+		    "clock id %d: tk_clock_gettime read %" PRId64
+		    " ns, %" PRId64 " ns outside the system call's bracket "
 		    "(bound %" PRId64 " ns)",
 		    (int)id, ts_ns(&t), *out, bound);
 		return -1;

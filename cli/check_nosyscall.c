@@ -56,8 +56,7 @@ nosyscall_child(int fd)
 }
 
 static void
-nosyscall_verdict(struct check *c, int st, const char *msg,
-    const char *source)
+nosyscall_verdict(struct check *c, int st, const char *msg, const char *source)
 {
 	check_x(c, "rounds", NOSYSCALL_ROUNDS);
 	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS)
@@ -68,12 +67,13 @@ nosyscall_verdict(struct check *c, int st, const char *msg,
 		    "vDSO-capable?)",
 		    source);
 	else if (WIFSIGNALED(st))
-		check_set(c, ST_FAIL, "the child died of signal %d",
-		    WTERMSIG(st));
+		check_set(
+		    c, ST_FAIL, "the child died of signal %d", WTERMSIG(st));
 	else if (WIFEXITED(st) && WEXITSTATUS(st) == 3)
 		check_set(c, ST_SKIP, "%s", msg);
 	else if (WIFEXITED(st) && WEXITSTATUS(st) == 4)
-		check_set(c, ST_FAIL, "tk_nanotime went backwards in the child");
+		check_set(
+		    c, ST_FAIL, "tk_nanotime went backwards in the child");
 	else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		check_set(c, ST_FAIL, "the child exited with status %d",
 		    WIFEXITED(st) ? WEXITSTATUS(st) : -1);

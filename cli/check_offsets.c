@@ -96,6 +96,8 @@ check_offsets(struct check *cm, struct check *cr, double seconds)
 		mo[n] = fabs(mo[n]);
 		ro[n] = fabs(ro[n]);
 		n++;
+		if (n % 64 == 0)
+			check_tick();
 		sleep_ns(400 * NS_PER_US);
 	}
 	qsort(mo, n, sizeof(double), cmp_double);

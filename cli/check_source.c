@@ -19,8 +19,8 @@
  * list.  The chosen one's index, or -1 after setting the failure.
  */
 static int
-source_list(struct check *c, const struct tk_source_info *s, int n,
-    char *list, size_t size)
+source_list(struct check *c, const struct tk_source_info *s, int n, char *list,
+    size_t size)
 {
 	int i, nchosen = 0, chosen = -1;
 	size_t len;
@@ -61,7 +61,8 @@ search_start(const struct tk_source_info *s, int n)
 		return 0;
 	len = strcspn(env, ":");
 	for (i = 0; i < n; i++)
-		if (strlen(s[i].name) == len && strncmp(s[i].name, env, len) == 0)
+		if (strlen(s[i].name) == len &&
+		    strncmp(s[i].name, env, len) == 0)
 			start = i;
 	return start;
 }

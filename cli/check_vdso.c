@@ -85,8 +85,8 @@ vdso_child(int fd, vdso_cgt_fn fn)
 
 /* Call syms[cgt] at base + offset in a child and judge the result. */
 static void
-vdso_call(struct check *c, const struct tk_vdso_symbol *sym, uintptr_t base,
-    int n)
+vdso_call(
+    struct check *c, const struct tk_vdso_symbol *sym, uintptr_t base, int n)
 {
 	char msg[256];
 	ssize_t got;
@@ -130,8 +130,8 @@ vdso_call(struct check *c, const struct tk_vdso_symbol *sym, uintptr_t base,
  * n if there is none, or -1 after setting the failure.
  */
 static int
-vdso_symbols_inside(struct check *c, const struct tk_vdso_symbol *syms,
-    int n, uintptr_t base)
+vdso_symbols_inside(
+    struct check *c, const struct tk_vdso_symbol *syms, int n, uintptr_t base)
 {
 	uintptr_t lo = 0, hi = 0;
 	int i, cgt = n;

@@ -2,13 +2,15 @@
 /*
  * timekeep bench: every clock read side by side in one run.
  *
- * Method: each round runs every candidate once, in an order shuffled per
- * round, for a fixed number of calls timed with the thread's CPU time;
- * the result per candidate is the median over rounds.  Single-call
- * latencies are taken between two ordered counter reads, less the median
- * cost of an empty bracket, and converted with the counter frequency
- * measured against CLOCK_MONOTONIC over the whole run (harness.h).  Then
- * 1..N threads, each pinned to a CPU and looping tk_nanotime.
+ * Method (harness.h): after a warm-up of at least 50 ms, each round runs
+ * every candidate once, and tk_nanotime in 1..N pinned threads at once,
+ * in an order shuffled per round, each for a fixed number of calls timed
+ * with the thread's CPU time; a result is the median over rounds, and its
+ * spread is half the interquartile range over rounds.  A ratio's spread
+ * comes from the ratios round by round, so a slow round slows both sides.
+ * Single-call latencies are taken between two ordered counter reads, less
+ * the median cost of an empty bracket, and converted with the counter
+ * frequency measured against CLOCK_MONOTONIC over the whole run.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -16,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -26,54 +29,71 @@
 #include "counter.h"
 #include "options.h"
 
+#define WARMUP_NS (50 * NS_PER_MS)
+
 static void
 bench_help(void)
 {
 	printf(
-	    "usage: timekeep bench [--rounds N] [--calls N] [--samples N] "
-	    "[--threads N]\n"
-	    "                      [--plot FILE.svg] [--json]\n"
+	    "usage: timekeep bench [--rounds N] [--calls N] [--samples N]\n"
+	    "                      [--threads N] [--wide] [--json]\n"
+	    "                      [--plot FILE.svg] [--export-markdown FILE]\n"
+	    "                      [--export-csv FILE]\n"
 	    "\n"
-	    "Measure every clock read side by side in one run: tk_nanotime, "
-	    "tk_nanotime_relaxed,\n"
-	    "tk_walltime, tk_clock_gettime (MONOTONIC, REALTIME), glibc "
-	    "clock_gettime\n"
-	    "(MONOTONIC, REALTIME, MONOTONIC_COARSE, REALTIME_COARSE), the "
-	    "raw system call,\n"
-	    "and bare ordered and relaxed counter reads.  Each round runs "
-	    "every candidate,\n"
-	    "in an order shuffled per round, for N calls timed by the "
-	    "thread's CPU time\n"
-	    "(time preempted by other processes is not counted); ns/call "
-	    "is the median over rounds\n"
-	    "(min and max too), with its ratio to clock_gettime(MONOTONIC) "
-	    "(the vDSO) and\n"
-	    "to the ordered counter read.  Single-call p50/p99/p99.9 come "
-	    "from calls between\n"
-	    "two ordered counter reads, less an empty bracket, converted "
-	    "with the counter\n"
-	    "frequency measured against CLOCK_MONOTONIC.  Then 1..N threads, "
-	    "each pinned to\n"
-	    "a CPU and looping tk_nanotime: ns/call per thread and the ratio "
-	    "to one thread.\n"
-	    "A candidate that cannot run here is left out with a note.\n"
+	    "Measure every clock read side by side in one run: timekeep's, "
+	    "glibc's\n"
+	    "clock_gettime (the vDSO), the raw system call and bare counter "
+	    "reads.\n"
+	    "Each round runs every candidate, and tk_nanotime in 1..N "
+	    "threads at\n"
+	    "once, in an order shuffled per round, for N calls timed by the "
+	    "thread's\n"
+	    "CPU time (time preempted by other processes is not counted).  "
+	    "A result\n"
+	    "is the median over rounds; its spread is half the range of the "
+	    "middle\n"
+	    "half of the rounds.  The first line sums it up: how much "
+	    "faster\n"
+	    "tk_nanotime is than clock_gettime(MONOTONIC).  The library's "
+	    "targets\n"
+	    "close the report, labelled with the machine kind they were "
+	    "set on.\n"
 	    "\n"
 	    "  --rounds N    rounds (default 21)\n"
 	    "  --calls N     calls per candidate per round (default 50000)\n"
-	    "  --samples N   single-call samples per candidate per round "
-	    "(default 1000)\n"
-	    "  --threads N   thread scaling up to N threads (default: the "
-	    "CPUs, %d here)\n"
-	    "  --plot FILE   also write an SVG of the latencies and "
-	    "ratios to FILE\n"
-	    "  --json        JSON: machine, source, rounds, results [{name, "
-	    "ns_per_call,\n"
-	    "                min, max, ratio_vdso, ratio_counter, p50, p99, "
-	    "p999}],\n"
-	    "                threads [{threads, ns_per_call, ratio, "
-	    "per_thread}]\n"
-	    "  -h, --help    this text\n",
+	    "  --samples N   single calls per candidate per round, for the "
+	    "latency\n"
+	    "                percentiles (default 1000)\n"
+	    "  --threads N   thread levels 1..N (default: the CPUs, %d here)\n"
+	    "  --wide        also min, max and single-call p50/p99/p99.9 "
+	    "(wider\n"
+	    "                than 80 columns)\n"
+	    "  --json        JSON instead of text (schema 1, "
+	    "docs/cli-json.md)\n"
+	    "  --plot FILE   an SVG chart of the results; FILE ends in .svg\n"
+	    "  --export-markdown FILE  the table as Markdown\n"
+	    "  --export-csv FILE       the table as CSV\n"
+	    "  -h, --help    this text\n"
+	    "\n"
+	    "FILE - is standard output (then the text report is left out).\n",
 	    (int)sysconf(_SC_NPROCESSORS_ONLN));
+}
+
+/* An output option's path: "-" or a file name (.svg for the plot). */
+static void
+output_path(struct output *o, const char *opt, const char *arg, int svg)
+{
+	size_t n = strlen(arg);
+
+	if (n == 0)
+		usage_error(
+		    "%s wants a file name, or - for standard output", opt);
+	if (svg && strcmp(arg, "-") != 0 &&
+	    (n < 4 || strcasecmp(arg + n - 4, ".svg") != 0))
+		usage_error("%s writes SVG: the file name must end in .svg, "
+		            "not '%s' (or - for standard output)",
+		    opt, arg);
+	o->path = arg;
 }
 
 static void
@@ -85,13 +105,16 @@ bench_options(struct bench *b, int argc, char **argv)
 		{ "samples", required_argument, NULL, 's' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "plot", required_argument, NULL, 'p' },
+		{ "export-markdown", required_argument, NULL, 'm' },
+		{ "export-csv", required_argument, NULL, 'c' },
+		{ "wide", no_argument, NULL, 'w' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":hj", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hjw", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			b->rounds = opt_long("--rounds", optarg, 1, 10000);
@@ -103,13 +126,19 @@ bench_options(struct bench *b, int argc, char **argv)
 			b->samples = opt_long("--samples", optarg, 1, 100000);
 			break;
 		case 't':
-			b->maxthreads =
-			    opt_long("--threads", optarg, 1, CPU_SETSIZE);
+			b->maxthreads = opt_long("--threads", optarg, 1, 256);
 			break;
 		case 'p':
-			if (optarg[0] == '\0')
-				usage_error("--plot wants a file name");
-			b->plot = optarg;
+			output_path(&b->plot, "--plot", optarg, 1);
+			break;
+		case 'm':
+			output_path(&b->md, "--export-markdown", optarg, 0);
+			break;
+		case 'c':
+			output_path(&b->csv, "--export-csv", optarg, 0);
+			break;
+		case 'w':
+			b->wide = 1;
 			break;
 		case 'j':
 			b->json = 1;
@@ -124,6 +153,32 @@ bench_options(struct bench *b, int argc, char **argv)
 	opt_no_operands(argc, argv);
 	if (b->rounds * b->samples > 20000000L)
 		usage_error("--rounds x --samples is above 20000000");
+}
+
+/* At most one output on stdout; every file opened before the run. */
+static int
+outputs_open(struct bench *b)
+{
+	struct output *o[3] = { &b->plot, &b->md, &b->csv };
+	int i, to_stdout = b->json;
+
+	for (i = 0; i < 3; i++) {
+		if (o[i]->path == NULL)
+			continue;
+		if (strcmp(o[i]->path, "-") == 0) {
+			if (to_stdout++)
+				usage_error(
+				    "only one of --json, --plot -, "
+				    "--export-markdown - and --export-csv "
+				    "- can write to standard output");
+			o[i]->f = stdout;
+		} else if ((o[i]->f = fopen(o[i]->path, "we")) == NULL) {
+			warn(
+			    "cannot write %s: %s", o[i]->path, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* Whether candidate c can run here; if not, why, in c->note. */
@@ -158,58 +213,74 @@ cand_probe(const struct bench *b, struct cand *c)
 	return 0;
 }
 
-/* The candidates' harness and the thread levels' harness. */
+static void
+setup_cand(struct bench *b, struct cand *c, const struct cand_def *d)
+{
+	c->def = d;
+	c->kind = d->kind;
+	snprintf(c->id, sizeof(c->id), "%s", d->id);
+	snprintf(c->name, sizeof(c->name), d->name,
+	    d->probe == P_CTR_RELAXED ? cli_counter_relaxed_name()
+	                              : cli_counter_ordered_name());
+	c->e->loop = d->loop;
+	c->e->once = d->once;
+	c->e->avail = cand_probe(b, c);
+}
+
+static void
+setup_level(struct cand *c, int k)
+{
+	c->kind = K_TK;
+	c->threads = k;
+	snprintf(c->id, sizeof(c->id), "threads_%d", k);
+	snprintf(c->name, sizeof(c->name), "tk_nanotime, %d thread%s", k,
+	    k == 1 ? "" : "s");
+	c->e->loop = cand_loop_threads;
+	c->e->threads = k;
+	c->e->avail = 1;
+	c->per = xcalloc((size_t)k, sizeof(double));
+}
+
+static void
+bench_tick(void *arg, long r, int done, int total, const struct h_entry *e)
+{
+	struct bench *b = arg;
+	double f = ((double)r + (double)done / total) / (double)b->rounds;
+
+	progress_show(&b->prog, f, -1, "round %ld/%ld, %s", r + 1, b->rounds,
+	    e != NULL ? e->name : "empty bracket");
+}
+
+/* The candidates and the thread levels, in one harness. */
 static void
 bench_setup(struct bench *b)
 {
 	int k;
 
-	b->h.n = ncand_defs;
+	b->ncand = ncand_defs;
+	b->h.n = b->ncand + b->nthr;
 	b->h.e = xcalloc((size_t)b->h.n, sizeof(struct h_entry));
 	b->c = xcalloc((size_t)b->h.n, sizeof(struct cand));
 	for (k = 0; k < b->h.n; k++) {
-		const struct cand_def *d = &cand_defs[k];
-		struct cand *c = &b->c[k];
-
-		c->def = d;
-		c->e = &b->h.e[k];
-		snprintf(c->name, sizeof(c->name), d->name,
-		    d->probe == P_CTR_RELAXED ? cli_counter_relaxed_name()
-		                              : cli_counter_ordered_name());
-		c->e->name = c->name;
-		c->e->loop = d->loop;
-		c->e->once = d->once;
-		c->e->avail = cand_probe(b, c);
+		b->c[k].e = &b->h.e[k];
+		if (k < b->ncand)
+			setup_cand(b, &b->c[k], &cand_defs[k]);
+		else
+			setup_level(&b->c[k], k - b->ncand + 1);
+		b->h.e[k].name = b->c[k].name;
 	}
-	b->h.rounds = b->t.rounds = b->rounds;
-	b->h.calls = b->t.calls = b->calls;
+	b->h.rounds = b->rounds;
+	b->h.calls = b->calls;
 	b->h.samples = b->samples;
 	b->h.latency = b->have_counter;
-	b->h.cpus = b->t.cpus = b->m->cpus;
-	b->h.ncpu = b->t.ncpu = b->m->ncpu;
+	b->h.cpus = b->m->cpus;
+	b->h.ncpu = b->m->ncpu;
+	b->h.tick = bench_tick;
+	b->h.tick_arg = b;
 	harness_alloc(&b->h);
-
-	b->t.n = b->nthr;
-	b->t.e = xcalloc((size_t)b->nthr, sizeof(struct h_entry));
-	for (k = 0; k < b->nthr; k++) {
-		b->t.e[k].name = "tk_nanotime";
-		b->t.e[k].loop = cand_loop_threads;
-		b->t.e[k].threads = k + 1;
-		b->t.e[k].avail = 1;
-	}
-	harness_alloc(&b->t);
 }
 
-static void
-progress(const struct bench *b, const char *what, long i, long n)
-{
-	if (!b->progress)
-		return;
-	fprintf(stderr, "\r\033[Ktimekeep bench: %s %ld/%ld", what, i, n);
-	fflush(stderr);
-}
-
-/* The rounds, then the thread levels: 0 or an errno value. */
+/* The warm-up and the rounds: 0 or an errno value. */
 static int
 bench_run(struct bench *b)
 {
@@ -217,20 +288,15 @@ bench_run(struct bench *b)
 	long r;
 	int err = 0;
 
-	/* Warm up: the library chooses its source, caches fill. */
-	harness_warmup(&b->h);
+	progress_begin(&b->prog, "bench");
+	progress_show(&b->prog, 0, -1, "warming up");
+	b->warmup_ns = harness_warmup(&b->h, WARMUP_NS);
 	if (b->have_counter)
 		p0 = counter_pair();
-	for (r = 0; r < b->rounds; r++) {
-		progress(b, "round", r + 1, b->rounds);
-		harness_round(&b->h, r);
-	}
-	for (r = 0; r < b->rounds && err == 0; r++) {
-		progress(b, "threads round", r + 1, b->rounds);
-		err = harness_round(&b->t, r);
-	}
-	if (b->progress)
-		fputs("\r\033[K", stderr);
+	b->prog.t0_ns = mono_ns(); /* time left from the rounds alone */
+	for (r = 0; r < b->rounds && err == 0; r++)
+		err = harness_round(&b->h, r);
+	progress_clear(&b->prog);
 	if (err != 0 || !b->have_counter)
 		return err;
 	p1 = counter_pair();
@@ -248,130 +314,88 @@ bench_run(struct bench *b)
 }
 
 static void
-bench_threads_stats(struct bench *b)
-{
-	double *tmp = xcalloc((size_t)b->rounds, sizeof(double));
-	int lvl, i;
-	long r;
-
-	b->thr_ns = xcalloc((size_t)b->nthr, sizeof(double));
-	b->thr_per = xcalloc((size_t)(b->nthr * b->nthr), sizeof(double));
-	for (lvl = 0; lvl < b->nthr; lvl++) {
-		const struct h_entry *e = &b->t.e[lvl];
-		struct spread s;
-
-		spread_of(e->ns, (size_t)b->rounds, &s);
-		b->thr_ns[lvl] = s.med;
-		for (i = 0; i <= lvl; i++) {
-			for (r = 0; r < b->rounds; r++)
-				tmp[r] = e->per[r * e->threads + i];
-			b->thr_per[lvl * b->nthr + i] =
-			    median(tmp, (size_t)b->rounds);
-		}
-	}
-	free(tmp);
-}
-
-static void
-bench_stats(struct bench *b)
-{
-	double bracket = harness_bracket(&b->h), per_tick = NAN;
-	const struct cand *vdso = NULL, *ctr = NULL;
-	int k;
-
-	if (b->have_counter) {
-		per_tick = 1e9 / b->hz;
-		b->bracket_ns = bracket * per_tick;
-	}
-	for (k = 0; k < b->h.n; k++) {
-		struct cand *c = &b->c[k];
-
-		if (c->def->ref == R_VDSO && c->e->avail)
-			vdso = c;
-		if (c->def->ref == R_COUNTER && c->e->avail)
-			ctr = c;
-		c->p[0] = c->p[1] = c->p[2] = NAN;
-		if (!c->e->avail)
-			continue;
-		spread_of(c->e->ns, (size_t)b->rounds, &c->ns);
-		if (b->have_counter)
-			harness_latency(&b->h, c->e, bracket, per_tick, c->p);
-	}
-	for (k = 0; k < b->h.n; k++) {
-		struct cand *c = &b->c[k];
-
-		c->r_vdso = vdso != NULL ? c->ns.med / vdso->ns.med : NAN;
-		c->r_counter = ctr != NULL ? c->ns.med / ctr->ns.med : NAN;
-	}
-	bench_threads_stats(b);
-}
-
-static void
 bench_free(struct bench *b)
 {
+	struct output *o[3] = { &b->plot, &b->md, &b->csv };
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (o[i]->f != NULL && o[i]->f != stdout)
+			fclose(o[i]->f);
+	for (i = 0; b->c != NULL && i < b->h.n; i++)
+		free(b->c[i].per);
 	harness_free(&b->h);
-	harness_free(&b->t);
 	free(b->h.e);
-	free(b->t.e);
 	free(b->c);
-	free(b->thr_ns);
-	free(b->thr_per);
 	free(b->m);
 	free(b);
 }
 
-/* Writes the plot; 0, or 1 after saying why not. */
+/* The exports and the plot: 0, or 1 after saying what failed. */
 static int
-bench_plot(const struct bench *b, FILE *plot)
+bench_outputs(struct bench *b)
 {
-	int err = bench_svg(b, plot);
+	static const char *const what[3] = { "plot", "Markdown", "CSV" };
+	struct output *o[3] = { &b->plot, &b->md, &b->csv };
+	int (*const write[3])(const struct bench *, FILE *) = { bench_svg,
+		bench_markdown, bench_csv };
+	int i, err, rc = 0, quiet = b->json;
 
-	if (err != 0) {
-		warn("cannot write %s: %s", b->plot, strerror(-err));
-		return 1;
+	for (i = 0; i < 3; i++)
+		quiet |= o[i]->f == stdout;
+	for (i = 0; i < 3; i++) {
+		if (o[i]->f == NULL)
+			continue;
+		err = write[i](b, o[i]->f);
+		if (err == 0 && fflush(o[i]->f) != 0)
+			err = -errno;
+		if (o[i]->f != stdout && fclose(o[i]->f) != 0 && err == 0)
+			err = -errno;
+		if (o[i]->f != stdout && err == 0 && !quiet)
+			printf("%s written to %s\n", what[i], o[i]->path);
+		o[i]->f = NULL;
+		if (err != 0) {
+			warn("cannot write %s: %s", o[i]->path, strerror(-err));
+			rc = 1;
+		}
 	}
-	if (!b->json)
-		printf("\nplot written to %s\n", b->plot);
-	return 0;
+	return rc;
 }
 
 int
 cmd_bench(int argc, char **argv)
 {
 	struct bench *b = xcalloc(1, sizeof(*b));
-	FILE *plot = NULL;
-	int err, rc = 0;
+	int err, stdout_taken;
 
 	b->rounds = 21;
 	b->calls = 50000;
 	b->samples = 1000;
 	bench_options(b, argc, argv);
-	if (b->plot != NULL && (plot = fopen(b->plot, "we")) == NULL) {
-		warn("cannot write %s: %s", b->plot, strerror(errno));
+	warn_unknown_source();
+	if (outputs_open(b) != 0) {
 		bench_free(b);
 		return 1;
 	}
+	stdout_taken =
+	    b->plot.f == stdout || b->md.f == stdout || b->csv.f == stdout;
 	b->m = xcalloc(1, sizeof(*b->m));
 	machine_load(b->m);
 	b->nthr = b->maxthreads > 0 ? (int)b->maxthreads : b->m->ncpu;
 	b->have_counter = counter_usable();
-	b->progress = isatty(STDERR_FILENO);
 	bench_setup(b);
 	err = bench_run(b);
 	if (err != 0) {
 		warn("cannot start threads: %s", strerror(err));
-		if (plot != NULL)
-			fclose(plot);
 		bench_free(b);
 		return 1;
 	}
 	bench_stats(b);
 	if (b->json)
 		bench_json(b);
-	else
+	else if (!stdout_taken)
 		bench_print(b);
-	if (plot != NULL)
-		rc = bench_plot(b, plot);
+	err = bench_outputs(b);
 	bench_free(b);
-	return rc;
+	return err;
 }

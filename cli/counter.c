@@ -101,11 +101,14 @@ pair_hz(struct cpair a, struct cpair b)
 }
 
 double
-counter_measure_hz(int64_t span_ns)
+counter_measure_hz(int64_t span_ns, double *ppm)
 {
 	struct cpair a = counter_pair(), b;
 
 	sleep_ns(span_ns);
 	b = counter_pair();
+	if (ppm != NULL)
+		*ppm = (double)(a.width_ns + b.width_ns) * 1e6 /
+		    (double)(b.ns - a.ns);
 	return pair_hz(a, b);
 }

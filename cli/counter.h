@@ -17,6 +17,9 @@
  *   int cli_counter_exists(void)   1 if the CPU says the counter exists
  *   const char *cli_counter_ordered_name(void), *..._relaxed_name(void)
  *				    how each read is made ("rdtscp", "rdtsc")
+ *   const char *cli_hypervisor(void)  "KVM", "Hyper-V", ...; "" when the
+ *				    CPU says there is none; NULL when the
+ *				    architecture cannot tell
  *
  * A CPU may have the counter and still trap user reads of it (x86 CR4.TSD,
  * arm64 CNTKCTL_EL1.EL0VCTEN): counter_usable() tries a read in a forked
@@ -25,6 +28,7 @@
 #ifndef CLI_COUNTER_H
 #define CLI_COUNTER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cli_arch.h"
@@ -33,6 +37,7 @@ void cli_counter_init(void);
 int cli_counter_exists(void);
 const char *cli_counter_ordered_name(void);
 const char *cli_counter_relaxed_name(void);
+const char *cli_hypervisor(void);
 
 /* 1 if the tool may read the counter here, else 0 and counter_note(). */
 int counter_usable(void);
@@ -54,7 +59,11 @@ struct cpair counter_pair(void);
 /* Counts per second between two pairs, or NAN. */
 double pair_hz(struct cpair a, struct cpair b);
 
-/* The counter's frequency against CLOCK_MONOTONIC over span_ns. */
-double counter_measure_hz(int64_t span_ns);
+/*
+ * The counter's frequency against CLOCK_MONOTONIC over span_ns, or NAN;
+ * *ppm (if not NULL) is its uncertainty, the two brackets' widths over the
+ * span, in parts per million.
+ */
+double counter_measure_hz(int64_t span_ns, double *ppm);
 
 #endif /* CLI_COUNTER_H */

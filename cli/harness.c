@@ -34,11 +34,11 @@ harness_alloc(struct harness *h)
 
 		e->ns = xcalloc((size_t)h->rounds, sizeof(double));
 		if (e->threads > 0)
-			e->per = xcalloc((size_t)(h->rounds * e->threads),
-			    sizeof(double));
+			e->per = xcalloc(
+			    (size_t)(h->rounds * e->threads), sizeof(double));
 		if (h->latency && e->once != NULL)
-			e->lat = xcalloc((size_t)(h->rounds * h->samples),
-			    sizeof(uint64_t));
+			e->lat = xcalloc(
+			    (size_t)(h->rounds * h->samples), sizeof(uint64_t));
 	}
 	if (h->latency)
 		h->empty =
@@ -58,14 +58,19 @@ harness_free(struct harness *h)
 	free(h->empty);
 }
 
-void
-harness_warmup(struct harness *h)
+int64_t
+harness_warmup(struct harness *h, int64_t min_ns)
 {
+	int64_t t0 = mono_ns(), t;
 	int i;
 
-	for (i = 0; i < h->n; i++)
-		if (h->e[i].avail && h->e[i].threads == 0)
-			h->e[i].loop((uint64_t)h->calls / 8 + 1);
+	do {
+		for (i = 0; i < h->n; i++)
+			if (h->e[i].avail && h->e[i].threads == 0)
+				h->e[i].loop((uint64_t)h->calls / 8 + 1);
+		t = mono_ns() - t0;
+	} while (t < min_ns);
+	return t;
 }
 
 /* n single calls of f, each between two ordered counter reads. */
@@ -207,6 +212,9 @@ harness_round(struct harness *h, long r)
 		order[k] = t;
 	}
 	for (i = 0; i < n && err == 0; i++) {
+		if (h->tick != NULL)
+			h->tick(h->tick_arg, r, i, n,
+			    order[i] == h->n ? NULL : &h->e[order[i]]);
 		if (order[i] == h->n)
 			sample_latency(
 			    once_empty, h->empty + r * h->samples, h->samples);

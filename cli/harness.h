@@ -73,13 +73,23 @@ struct harness {
 	uint64_t *empty; /* [round * samples + i]: the empty bracket */
 	uint64_t seed; /* the shuffle's */
 	int pin_failed; /* a thread could not be pinned */
+	/* Called before each entry runs (for a progress line), or NULL. */
+	void (*tick)(void *arg, long round, int done, int total,
+	    const struct h_entry *e);
+	void *tick_arg;
 };
 
 /* The result arrays, once rounds, samples, n, e and latency are set. */
 void harness_alloc(struct harness *h);
 
-/* Every available entry's loop for calls / 8 + 1 calls. */
-void harness_warmup(struct harness *h);
+/*
+ * Every available single-thread entry's loop, calls / 8 + 1 calls at a
+ * time, over and over for at least min_ns of CLOCK_MONOTONIC: the library
+ * chooses its source and settles (its first timehands come some
+ * milliseconds after the first call), and caches fill, before anything is
+ * timed.  Returns the time it took.
+ */
+int64_t harness_warmup(struct harness *h, int64_t min_ns);
 
 /* Round r: 0, or the errno of a thread that could not be started. */
 int harness_round(struct harness *h, long r);

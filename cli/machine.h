@@ -17,6 +17,8 @@
 
 #include <timekeep.h>
 
+#include "json.h"
+
 /* Room for the library's introspection lists. */
 #define MAX_SOURCES 8
 #define MAX_VDSO_SYMS 32
@@ -32,11 +34,46 @@ struct machine {
 	int ncpu; /* CPUs this process may run on */
 	int cpus[CPU_SETSIZE]; /* their numbers */
 	const char *source; /* tk_source() */
+	char hypervisor[32]; /* "KVM"; "" none or unknown */
+	char kind[80]; /* "2-CPU KVM guest", "2-CPU machine" */
 	char date[40]; /* now, UTC */
 	char date_iso[40];
+	char day[16]; /* 2026-11-24 */
+};
+
+/* TIMEKEEP_SOURCE as the library reads it: NAME[:ARG]. */
+struct requested {
+	const char *value; /* the variable, or NULL when unset or empty */
+	int known; /* its NAME is one of tk_sources()' names */
+	char valid[128]; /* those names: "freebsd, tsc, vdso, syscall" */
 };
 
 void machine_load(struct machine *m);
+
+void requested_source(struct requested *r);
+
+/*
+ * One line on stderr when TIMEKEEP_SOURCE names no source the library
+ * knows (the library then ignores it and searches from the top).
+ */
+void warn_unknown_source(void);
+
+/*
+ * The members every --json document starts with: "schema", "command" and
+ * the "timekeep" object (docs/cli-json.md).  Opens the top-level object.
+ */
+void json_head(struct json *j, const char *command);
+
+/* The "machine" object of docs/cli-json.md. */
+void json_machine(struct json *j, const struct machine *m);
+
+/*
+ * The "counter" object of docs/cli-json.md: the library's facts, the
+ * tool's ordered read, and the frequency measured here (NAN: not
+ * measured, and measured_from says why).
+ */
+void json_counter(struct json *j, const struct machine *m, double measured_hz,
+    const char *measured_from);
 
 /* The counter's kind: the library's word for it, else the tool's. */
 const char *machine_counter_kind(const struct machine *m);

@@ -1,32 +1,48 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * timekeep bench --plot: an SVG written by hand.  Two panels, one row per
- * candidate: the single-call latency distribution (a p50..p99 box, a
- * p99..p99.9 whisker, a dot at the loop's ns/call) on a log scale, and
- * ns/call relative to clock_gettime(MONOTONIC) as bars that grow left
- * (faster) or right (slower) from 1x, also on a log scale.  The caption
- * names the CPU, kernel, clocksource, source and date.
+ * timekeep bench --plot: an SVG chart, written by hand, that shows the
+ * result at a glance.  One measure per panel, each with its legend beside
+ * its title:
+ *
+ *   1. each read's cost relative to glibc's clock_gettime(MONOTONIC), on
+ *	a log scale focused on the reads near it (so 0.8x and 1.2x lie far
+ *	apart; a read off the scale gets an arrow and its number), with the
+ *	spread over rounds: the middle half of the rounds as a bar, all of
+ *	them as whiskers, the median as a dot;
+ *   2. single-call latency, p50 to p99 as a box and a whisker to p99.9;
+ *   3. thread scaling: ns/call with 1..N threads looping at once.
+ *
+ * timekeep's rows are highlighted.  The subtitle says in plain words what
+ * ran where; the summary line heads the chart.
  */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <timekeep.h>
 
 #include "bench.h"
 #include "counter.h"
 
-static const char *const kind_colors[NKIND] = { "#1f77b4", "#8c8c8c",
-	"#d62728", "#2ca02c" };
+#define W 960.0
+#define LX 260.0 /* left edge of the plot areas */
+#define RX 720.0 /* right edge */
+#define ROW 22.0
+#define TIMES "\xc3\x97"
 
-#define SVG_W 1000.0
-#define SVG_LX 300.0 /* left edge of the plot areas */
-#define SVG_RX 960.0 /* right edge */
-#define SVG_ROW 22.0
+static const char *const kind_colors[NKIND] = { "#1f62b4", "#7f7f7f", "#c0392b",
+	"#2a9d3a" };
+static const double ratio_steps[] = { 1, 1.1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 7,
+	8, 9 };
+static const double ns_steps[] = { 1, 2, 5 };
+static const char *const kind_words[NKIND] = { "timekeep", "glibc",
+	"system call", "bare counter read" };
 
 static void
-svg_esc(FILE *f, const char *s)
+esc(FILE *f, const char *s)
 {
 	for (; *s != '\0'; s++) {
 		switch (*s) {
@@ -49,8 +65,8 @@ svg_esc(FILE *f, const char *s)
 	}
 }
 
-static void
-svg_text(FILE *f, double x, double y, const char *attrs, const char *fmt, ...)
+static __attribute__((format(printf, 5, 6))) void
+text(FILE *f, double x, double y, const char *attrs, const char *fmt, ...)
 {
 	char buf[512];
 	va_list ap;
@@ -59,290 +75,439 @@ svg_text(FILE *f, double x, double y, const char *attrs, const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" %s>", x, y, attrs);
-	svg_esc(f, buf);
+	esc(f, buf);
 	fputs("</text>\n", f);
 }
 
-struct logscale {
-	double lo, hi; /* the domain, both > 0 */
+/* str in lines of at most max characters, dy apart; the lines drawn. */
+static int
+text_lines(FILE *f, double x, double y, double dy, const char *attrs,
+    size_t max, const char *str)
+{
+	char buf[512];
+	size_t len, cut;
+	int n = 0;
+
+	while (*str != '\0') {
+		len = strlen(str);
+		cut = len;
+		if (len > max) {
+			cut = max;
+			while (cut > 0 && str[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = max;
+		}
+		snprintf(buf, sizeof(buf), "%.*s", (int)cut, str);
+		text(f, x, y + n++ * dy, attrs, "%s", buf);
+		str += cut;
+		while (*str == ' ')
+			str++;
+	}
+	return n;
+}
+
+static void
+line(FILE *f, double x1, double y1, double x2, double y2, const char *attrs)
+{
+	fprintf(f,
+	    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" %s/>\n", x1,
+	    y1, x2, y2, attrs);
+}
+
+static void
+rect(FILE *f, double x, double y, double w, double h, const char *attrs)
+{
+	fprintf(f,
+	    "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+	    "%s/>\n",
+	    x, y, w > 0 ? w : 0, h, attrs);
+}
+
+/* A log scale over [lo, hi] onto [LX, RX]. */
+struct scale {
+	double lo, hi;
 };
 
 static double
-lx(const struct logscale *s, double v)
+sx(const struct scale *s, double v)
 {
 	if (!(v > s->lo))
 		v = s->lo;
 	if (v > s->hi)
 		v = s->hi;
-	return SVG_LX +
-	    (log(v) - log(s->lo)) / (log(s->hi) - log(s->lo)) *
-	    (SVG_RX - SVG_LX);
+	return LX +
+	    (log(v) - log(s->lo)) / (log(s->hi) - log(s->lo)) * (RX - LX);
 }
 
-/* Row stripes and labels for the available candidates, from y0. */
+/*
+ * Ticks at steps x 10^k inside the scale, each at least 34 px from the
+ * others; 1 (dashed, for a ratio) first, so it is never crowded out.
+ */
 static void
-svg_rows(FILE *f, const struct bench *b, double y0)
+axis(FILE *f, const struct scale *s, double y0, double y1, const char *unit,
+    const double *steps, int nsteps)
 {
-	int k, row = 0;
+	double placed[64], x, v, d;
+	int n = 0, i, k, pass;
 
-	for (k = 0; k < b->h.n; k++) {
-		const struct cand *c = &b->c[k];
-		double y = y0 + row * SVG_ROW;
-
-		if (!c->e->avail)
-			continue;
-		if (row % 2 == 0)
-			fprintf(f,
-			    "<rect x=\"10\" y=\"%.1f\" width=\"%.1f\" "
-			    "height=\"%.1f\" fill=\"#f4f4f4\"/>\n",
-			    y, SVG_RX - 10, SVG_ROW);
-		svg_text(f, SVG_LX - 8, y + 15, "text-anchor=\"end\"", "%s",
-		    c->name);
-		row++;
-	}
-}
-
-/* Vertical grid lines and tick labels for a log axis over [y0, y1]. */
-static void
-svg_axis(FILE *f, const struct logscale *s, double y0, double y1, int base,
-    const char *unit)
-{
-	static const double steps10[] = { 1, 2, 5 };
-	double e, v;
-	int i;
-
-	fprintf(f,
-	    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-	    "stroke=\"#333\"/>\n",
-	    SVG_LX, y1, SVG_RX, y1);
-	for (e = floor(log(s->lo) / log(base)) - 1;
-	     e <= ceil(log(s->hi) / log(base)) + 1; e++) {
-		for (i = 0; i < (base == 10 ? 3 : 1); i++) {
-			v = (base == 10 ? steps10[i] : 1) * pow(base, e);
-			if (v < s->lo * 0.999 || v > s->hi * 1.001)
-				continue;
-			fprintf(f,
-			    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-			    "y2=\"%.1f\" stroke=\"%s\"/>\n",
-			    lx(s, v), y0, lx(s, v), y1,
-			    v == 1 && base == 2 ? "#333" : "#ddd");
-			svg_text(f, lx(s, v), y1 + 15,
-			    "text-anchor=\"middle\" font-size=\"11\"", "%g%s",
-			    v, unit);
+	line(f, LX, y1, RX, y1, "stroke=\"#555\"");
+	for (pass = 0; pass < 2; pass++) {
+		for (d = pow(10, floor(log10(s->lo))); d <= s->hi; d *= 10) {
+			for (i = 0; i < nsteps && n < 64; i++) {
+				v = steps[i] * d;
+				if (v < s->lo * 0.999 || v > s->hi * 1.001 ||
+				    (pass == 0) != (fabs(v - 1) < 1e-9))
+					continue;
+				x = sx(s, v);
+				for (k = 0; k < n; k++)
+					if (fabs(placed[k] - x) < 34)
+						break;
+				if (k < n)
+					continue;
+				placed[n++] = x;
+				line(f, x, y0, x, y1,
+				    pass == 0 && unit[0] != '\0'
+				        ? "stroke=\"#333\" "
+				          "stroke-dasharray=\"4 3\""
+				        : "stroke=\"#e2e2e2\"");
+				text(f, x, y1 + 15,
+				    "text-anchor=\"middle\" font-size=\"11\" "
+				    "fill=\"#444\"",
+				    "%g%s", v, unit);
+			}
 		}
 	}
 }
 
-/* The two scales over the available candidates; how many there are. */
+/* Row bands (timekeep's highlighted) and labels, from y0; the rows. */
 static int
-svg_scales(const struct bench *b, struct logscale *ls, struct logscale *rs)
+rows(FILE *f, const struct bench *b, double y0)
 {
 	int k, n = 0;
 
-	ls->lo = INFINITY;
-	ls->hi = 0;
-	rs->lo = rs->hi = 1;
-	for (k = 0; k < b->h.n; k++) {
+	for (k = 0; k < b->ncand; k++) {
 		const struct cand *c = &b->c[k];
-		double vals[4] = { c->ns.med, c->p[0], c->p[1], c->p[2] };
-		int i;
+		double y = y0 + n * ROW;
 
 		if (!c->e->avail)
 			continue;
+		if (c->kind == K_TK)
+			rect(f, 10, y, W - 20, ROW, "fill=\"#e6eefa\"");
+		else if (n % 2 == 0)
+			rect(f, 10, y, W - 20, ROW, "fill=\"#f6f6f6\"");
+		text(f, LX - 10, y + 15,
+		    c->kind == K_TK ? "text-anchor=\"end\" font-weight=\"bold\""
+		                    : "text-anchor=\"end\"",
+		    "%s", c->name);
 		n++;
-		for (i = 0; i < 4; i++) {
-			if (isfinite(vals[i]) && vals[i] > 0.05 &&
-			    vals[i] < ls->lo)
-				ls->lo = vals[i];
-			if (isfinite(vals[i]) && vals[i] > ls->hi)
-				ls->hi = vals[i];
-		}
-		if (isfinite(c->r_vdso) && c->r_vdso > 0) {
-			rs->lo = fmin(rs->lo, c->r_vdso);
-			rs->hi = fmax(rs->hi, c->r_vdso);
-		}
 	}
-	if (!isfinite(ls->lo) || !(ls->hi > 0)) {
-		ls->lo = 1;
-		ls->hi = 1000;
-	}
-	ls->lo = pow(10, floor(log10(ls->lo)));
-	ls->hi = pow(10, ceil(log10(ls->hi)));
-	if (ls->hi < ls->lo * 10)
-		ls->hi = ls->lo * 10;
-	rs->lo = pow(2, floor(log2(rs->lo)));
-	rs->hi = pow(2, ceil(log2(rs->hi)));
-	if (rs->hi < rs->lo * 2)
-		rs->hi = rs->lo * 2;
-
 	return n;
 }
 
+/* A panel's title and, beside it, the legend that explains it. */
 static void
-svg_header(FILE *f, const struct bench *b, double h)
+panel_title(FILE *f, double y, const char *title, const char *legend)
+{
+	text(f, 20, y, "font-size=\"15\" font-weight=\"bold\"", "%s", title);
+	text(f, 20, y + 17, "font-size=\"12\" fill=\"#555\"", "%s", legend);
+}
+
+/* The kinds' colours, in one line at y. */
+static void
+kinds_legend(FILE *f, double x, double y)
+{
+	char attrs[64];
+	int k;
+
+	for (k = 0; k < NKIND; k++) {
+		snprintf(attrs, sizeof(attrs), "fill=\"%s\"", kind_colors[k]);
+		rect(f, x, y - 9, 12, 10, attrs);
+		text(f, x + 16, y, "font-size=\"12\"", "%s", kind_words[k]);
+		x += 28 + 7.0 * (double)strlen(kind_words[k]);
+	}
+}
+
+/* The ratio panel's scale: the reads near the reference, 1x inside. */
+static struct scale
+ratio_scale(const struct bench *b)
+{
+	struct scale s = { 0.8, 1.25 };
+	int k;
+
+	for (k = 0; k < b->ncand; k++) {
+		const struct cand *c = &b->c[k];
+
+		if (!c->e->avail || c->kind == K_SYSCALL ||
+		    !isfinite(c->rv.min) || c->rv.min <= 0)
+			continue;
+		s.lo = fmin(s.lo, c->rv.q25 / 1.1);
+		s.hi = fmax(s.hi, c->rv.q75 * 1.1);
+	}
+	s.lo = fmax(s.lo, 0.1);
+	s.hi = fmin(s.hi, 8);
+	return s;
+}
+
+/* One read's ratio: bar from 1x to the median, spread, dot; or arrow. */
+static void
+ratio_row(FILE *f, const struct scale *s, const struct cand *c, double y)
+{
+	const char *col = kind_colors[c->kind];
+	double x1 = sx(s, 1), xm = sx(s, c->rv.med);
+	char attrs[96];
+
+	snprintf(
+	    attrs, sizeof(attrs), "fill=\"%s\" fill-opacity=\"0.22\"", col);
+	rect(f, fmin(x1, xm), y - 7, fabs(xm - x1), 14, attrs);
+	snprintf(
+	    attrs, sizeof(attrs), "stroke=\"%s\" stroke-width=\"1.2\"", col);
+	line(f, sx(s, c->rv.min), y, sx(s, c->rv.max), y, attrs);
+	snprintf(attrs, sizeof(attrs), "fill=\"%s\"", col);
+	rect(f, sx(s, c->rv.q25), y - 4,
+	    fmax(sx(s, c->rv.q75) - sx(s, c->rv.q25), 2), 8, attrs);
+	fprintf(f,
+	    "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#111\" "
+	    "stroke=\"white\" stroke-width=\"1\"/>\n",
+	    xm, y);
+	if (c->rv.med > s->hi) {
+		rect(f, RX - 96, y - 8, 88, 16, "fill=\"white\" rx=\"3\"");
+		text(f, RX - 10, y + 4,
+		    "text-anchor=\"end\" font-size=\"11\" fill=\"#333\"",
+		    "off the scale \xe2\x86\x92");
+	} else if (c->rv.med < s->lo) {
+		rect(f, LX + 6, y - 8, 88, 16, "fill=\"white\" rx=\"3\"");
+		text(f, LX + 10, y + 4, "font-size=\"11\" fill=\"#333\"",
+		    "\xe2\x86\x90 off the scale");
+	}
+	text(f, RX + 14, y + 4, c->kind == K_TK ? "font-weight=\"bold\"" : "",
+	    "%.2f" TIMES, c->rv.med);
+	text(f, W - 20, y + 4, "text-anchor=\"end\" fill=\"#444\"", "%.2f ns",
+	    c->ns.med);
+}
+
+/* Panel 1, from y (its title); where it ends. */
+static double
+panel_ratio(FILE *f, const struct bench *b, double y)
+{
+	struct scale s = ratio_scale(b);
+	double y0 = y + 44, y1;
+	int k, n;
+
+	panel_title(f, y,
+	    "Time per read, relative to glibc's clock_gettime(MONOTONIC)",
+	    "Log scale: left of 1" TIMES " is faster.  Dot: the median "
+	    "round; bar: the middle half of the rounds; whiskers: all "
+	    "rounds.");
+	kinds_legend(f, LX, y0 - 8);
+	text(f, RX + 14, y0 - 8, "font-size=\"11\" fill=\"#555\"",
+	    TIMES " vDSO");
+	text(f, W - 20, y0 - 8,
+	    "text-anchor=\"end\" font-size=\"11\" fill=\"#555\"", "ns/call");
+	n = rows(f, b, y0);
+	y1 = y0 + n * ROW;
+	axis(f, &s, y0, y1, TIMES, ratio_steps,
+	    (int)(sizeof(ratio_steps) / sizeof(ratio_steps[0])));
+	for (k = 0, n = 0; k < b->ncand; k++)
+		if (b->c[k].e->avail && b->vdso != NULL)
+			ratio_row(f, &s, &b->c[k], y0 + n++ * ROW + ROW / 2);
+	text(f, sx(&s, 1) - 8, y1 + 31,
+	    "text-anchor=\"end\" font-size=\"11\" fill=\"#555\"",
+	    "\xe2\x86\x90 faster than glibc");
+	text(f, sx(&s, 1) + 8, y1 + 31, "font-size=\"11\" fill=\"#555\"",
+	    "slower than glibc \xe2\x86\x92");
+	return y1 + 40;
+}
+
+/* Panel 2: single-call latency on a log scale; where it ends. */
+static double
+panel_latency(FILE *f, const struct bench *b, double y)
+{
+	struct scale s = { INFINITY, 0 };
+	char attrs[96];
+	double y0 = y + 44, y1, yr, x;
+	int k, n;
+
+	panel_title(f, y, "Single-call latency (nanoseconds, log scale)",
+	    "Box: p50 to p99 of single calls, each between two counter "
+	    "reads, less an empty pair; whisker: on to p99.9.");
+	if (!b->have_counter) {
+		text(f, LX, y0 + 14, "fill=\"#a00\"", "Not measured: %s",
+		    counter_note());
+		return y0 + 40;
+	}
+	for (k = 0; k < b->ncand; k++) {
+		if (!b->c[k].e->avail || !isfinite(b->c[k].p[0]))
+			continue;
+		s.lo = fmin(s.lo, fmax(b->c[k].p[0], 0.5));
+		s.hi = fmax(s.hi, b->c[k].p[2]);
+	}
+	if (!(s.hi > s.lo))
+		s.lo = 1, s.hi = 1000;
+	s.lo = pow(10, floor(log10(s.lo)));
+	s.hi = pow(10, ceil(log10(s.hi)));
+	text(f, RX + 14, y0 - 8, "font-size=\"11\" fill=\"#555\"", "p50");
+	text(f, W - 20, y0 - 8,
+	    "text-anchor=\"end\" font-size=\"11\" fill=\"#555\"", "p99");
+	n = rows(f, b, y0);
+	y1 = y0 + n * ROW;
+	axis(f, &s, y0, y1, "", ns_steps,
+	    (int)(sizeof(ns_steps) / sizeof(ns_steps[0])));
+	for (k = 0, n = 0; k < b->ncand; k++) {
+		const struct cand *c = &b->c[k];
+
+		if (!c->e->avail)
+			continue;
+		yr = y0 + n++ * ROW + ROW / 2;
+		if (!isfinite(c->p[0]))
+			continue;
+		snprintf(attrs, sizeof(attrs),
+		    "stroke=\"%s\" stroke-width=\"1.2\"", kind_colors[c->kind]);
+		line(f, sx(&s, c->p[1]), yr, sx(&s, c->p[2]), yr, attrs);
+		line(
+		    f, sx(&s, c->p[2]), yr - 4, sx(&s, c->p[2]), yr + 4, attrs);
+		snprintf(attrs, sizeof(attrs),
+		    "fill=\"%s\" fill-opacity=\"0.55\" stroke=\"%s\"",
+		    kind_colors[c->kind], kind_colors[c->kind]);
+		x = sx(&s, c->p[0]);
+		rect(f, x, yr - 5, fmax(sx(&s, c->p[1]) - x, 2), 10, attrs);
+		text(f, RX + 14, yr + 4, "", "%.0f ns", c->p[0]);
+		text(f, W - 20, yr + 4, "text-anchor=\"end\" fill=\"#444\"",
+		    "%.0f ns", c->p[1]);
+	}
+	return y1 + 24;
+}
+
+/* A linear axis from 0 at LX, scale px per ns, ticks 1, 2 or 5 x 10^k. */
+static void
+linear_axis(FILE *f, double hi, double scale, double y0, double y1)
+{
+	double step = pow(10, floor(log10(hi / 4))), v;
+
+	if (hi / step > 16)
+		step *= 5;
+	else if (hi / step > 8)
+		step *= 2;
+	line(f, LX, y1, RX, y1, "stroke=\"#555\"");
+	for (v = 0; v <= hi * 1.0001; v += step) {
+		line(f, LX + v * scale, y0, LX + v * scale, y1,
+		    "stroke=\"#e2e2e2\"");
+		text(f, LX + v * scale, y1 + 15,
+		    "text-anchor=\"middle\" font-size=\"11\" fill=\"#444\"",
+		    "%g", v);
+	}
+	text(f, RX, y1 + 31,
+	    "text-anchor=\"end\" font-size=\"11\" fill=\"#555\"",
+	    "ns per call, per thread");
+}
+
+/* Panel 3: ns/call with 1..N threads at once, linear from 0. */
+static double
+panel_threads(FILE *f, const struct bench *b, double y)
+{
+	double y0 = y + 44, y1 = y0 + b->nthr * ROW, hi = 0, yr, scale;
+	char attrs[96];
+	int k;
+
+	panel_title(f, y,
+	    "Threads: each pinned to a CPU, all looping tk_nanotime at once",
+	    "Bar: the median round's ns/call per thread; line: the middle "
+	    "half of the rounds.  Level bars mean the threads do not slow "
+	    "each other.");
+	for (k = b->ncand; k < b->h.n; k++)
+		hi = fmax(hi, b->c[k].ns.q75);
+	hi = hi > 0 ? hi * 1.1 : 1;
+	scale = (RX - LX) / hi;
+	text(f, RX + 14, y0 - 8, "font-size=\"11\" fill=\"#555\"", "ns/call");
+	text(f, W - 20, y0 - 8,
+	    "text-anchor=\"end\" font-size=\"11\" fill=\"#555\"",
+	    TIMES " 1 thread");
+	linear_axis(f, hi, scale, y0, y1);
+	snprintf(attrs, sizeof(attrs), "fill=\"%s\" fill-opacity=\"0.55\"",
+	    kind_colors[K_TK]);
+	for (k = b->ncand; k < b->h.n; k++) {
+		const struct cand *c = &b->c[k];
+
+		yr = y0 + (k - b->ncand) * ROW + ROW / 2;
+		text(f, LX - 10, yr + 4,
+		    "text-anchor=\"end\" font-weight=\"bold\"", "%d thread%s",
+		    c->threads, c->threads == 1 ? "" : "s");
+		rect(f, LX, yr - 7, c->ns.med * scale, 14, attrs);
+		line(f, LX + c->ns.q25 * scale, yr, LX + c->ns.q75 * scale, yr,
+		    "stroke=\"#111\" stroke-width=\"1.5\"");
+		text(f, RX + 14, yr + 4, "", "%.2f ns", c->ns.med);
+		text(f, W - 20, yr + 4, "text-anchor=\"end\" fill=\"#444\"",
+		    "%.2f" TIMES, c->r_one);
+	}
+	return y1 + 40;
+}
+
+/* Title, summary and the plain-words subtitle; where they end. */
+static double
+header(FILE *f, const struct bench *b)
 {
 	const struct machine *m = b->m;
+	char sub[1024];
+	int n;
 
-	fprintf(f,
-	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
-	    "font-family=\"sans-serif\" font-size=\"12\">\n",
-	    SVG_W, h, SVG_W, h);
-	fprintf(f, "<title>timekeep bench: %s, %s %s, source %s</title>\n",
-	    "clock read cost", m->uts.sysname, m->uts.release, m->source);
-	fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
-	svg_text(f, 20, 28, "font-size=\"18\" font-weight=\"bold\"",
-	    "timekeep bench: what one clock read costs");
-	svg_text(f, 20, 48, "fill=\"#444\"",
-	    "CPU: %s%s%s (%d CPUs)  |  "
-	    "kernel: %s %s %s  |  clocksource: %s",
-	    m->vendor, m->vendor[0] ? " " : "", m->model, m->ncpu,
-	    m->uts.sysname, m->uts.release, m->uts.machine,
-	    m->clocksource[0] ? m->clocksource : "unknown");
-	svg_text(f, 20, 64, "fill=\"#444\"",
-	    "timekeep %s, source: %s  |  %s  |  %ld rounds x %ld calls, "
-	    "medians; %ld single-call samples per round",
-	    tk_version(), m->source, m->date, b->rounds, b->calls,
-	    b->have_counter ? b->samples : 0L);
-	if (b->have_counter)
-		svg_text(f, 20, 80, "fill=\"#444\"",
-		    "single calls between %s reads less the empty bracket "
-		    "(%.1f ns); %s at %.3f MHz measured against "
-		    "CLOCK_MONOTONIC",
-		    cli_counter_ordered_name(), b->bracket_ns, machine_counter_kind(m),
-		    b->hz / 1e6);
-}
-
-static void
-svg_latency(FILE *f, const struct bench *b, const struct logscale *ls,
-    double y0, double y1)
-{
-	double y;
-	int k, row;
-
-	/* Panel 1: latency distributions. */
-	svg_text(f, 20, y0 - 15, "font-size=\"14\" font-weight=\"bold\"",
-	    "Single-call latency (ns, log scale)");
-	svg_rows(f, b, y0);
-	svg_axis(f, ls, y0, y1, 10, "");
-	svg_text(f, (SVG_LX + SVG_RX) / 2, y1 + 32, "text-anchor=\"middle\"",
-	    "nanoseconds per call (log scale)");
-	for (k = 0, row = 0; k < b->h.n; k++) {
-		const struct cand *c = &b->c[k];
-
-		if (!c->e->avail)
-			continue;
-		y = y0 + row++ * SVG_ROW + SVG_ROW / 2;
-		if (isfinite(c->p[0]) && isfinite(c->p[1])) {
-			fprintf(f,
-			    "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-			    "height=\"10\" fill=\"%s\" fill-opacity=\"0.45\" "
-			    "stroke=\"%s\"/>\n",
-			    lx(ls, c->p[0]), y - 5,
-			    fmax(lx(ls, c->p[1]) - lx(ls, c->p[0]), 1.5),
-			    kind_colors[c->def->kind],
-			    kind_colors[c->def->kind]);
-			fprintf(f,
-			    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-			    "y2=\"%.1f\" stroke=\"%s\"/>\n"
-			    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-			    "y2=\"%.1f\" stroke=\"%s\"/>\n",
-			    lx(ls, c->p[1]), y, lx(ls, c->p[2]), y,
-			    kind_colors[c->def->kind], lx(ls, c->p[2]), y - 4,
-			    lx(ls, c->p[2]), y + 4, kind_colors[c->def->kind]);
-		}
-		fprintf(f,
-		    "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" "
-		    "fill=\"#000\"/>\n",
-		    lx(ls, c->ns.med), y);
-	}
-	/* Its legend. */
-	y = y1 + 52;
-	fprintf(f,
-	    "<rect x=\"%.1f\" y=\"%.1f\" width=\"28\" height=\"10\" "
-	    "fill=\"#888\" fill-opacity=\"0.45\" stroke=\"#888\"/>\n",
-	    SVG_LX, y - 9);
-	svg_text(f, SVG_LX + 34, y, "", "p50 to p99 of single calls");
-	fprintf(f,
-	    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-	    "stroke=\"#888\"/>\n",
-	    SVG_LX + 220, y - 4, SVG_LX + 248, y - 4);
-	svg_text(f, SVG_LX + 254, y, "", "p99 to p99.9");
-	fprintf(f,
-	    "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"#000\"/>\n",
-	    SVG_LX + 370, y - 4);
-	svg_text(f, SVG_LX + 380, y, "", "median ns/call of the call loop");
-	if (!b->have_counter)
-		svg_text(f, SVG_LX, y + 16, "fill=\"#a00\"",
-		    "no latency percentiles: %s", counter_note());
-
-}
-
-static void
-svg_ratio(FILE *f, const struct bench *b, const struct logscale *rs,
-    double y2, double y3)
-{
-	double x, y;
-	int k, row;
-
-	/* Panel 2: ratios to the vDSO. */
-	svg_text(f, 20, y2 - 15, "font-size=\"14\" font-weight=\"bold\"",
-	    "Cost relative to clock_gettime(MONOTONIC) through the vDSO "
-	    "(log scale)");
-	svg_rows(f, b, y2);
-	svg_axis(f, rs, y2, y3, 2, "x");
-	svg_text(f, (SVG_LX + SVG_RX) / 2, y3 + 32, "text-anchor=\"middle\"",
-	    "ns/call over clock_gettime(MONOTONIC) ns/call: left of 1x is "
-	    "faster, right is slower");
-	for (k = 0, row = 0; k < b->h.n; k++) {
-		const struct cand *c = &b->c[k];
-		double x1;
-
-		if (!c->e->avail)
-			continue;
-		y = y2 + row++ * SVG_ROW + SVG_ROW / 2;
-		if (!isfinite(c->r_vdso))
-			continue;
-		x = lx(rs, 1);
-		x1 = lx(rs, c->r_vdso);
-		fprintf(f,
-		    "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"12\" "
-		    "fill=\"%s\"/>\n",
-		    fmin(x, x1), y - 6, fmax(fabs(x1 - x), 1.5),
-		    kind_colors[c->def->kind]);
-		svg_text(f, x1 < x ? x1 - 4 : x1 + 4, y + 4,
-		    x1 < x ? "text-anchor=\"end\" font-size=\"11\""
-		           : "font-size=\"11\"",
-		    "%.2fx", c->r_vdso);
-	}
-	/* Its legend: the colours. */
-	y = y3 + 52;
-	for (k = 0, x = SVG_LX; k < 4; k++, x += 150) {
-		fprintf(f,
-		    "<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"10\" "
-		    "fill=\"%s\"/>\n",
-		    x, y - 9, kind_colors[k]);
-		svg_text(f, x + 20, y, "", "%s", kind_names[k]);
-	}
+	text(f, 20, 32, "font-size=\"21\" font-weight=\"bold\"",
+	    "What one clock read costs");
+	if (b->sum.ok)
+		text(f, 20, 58,
+		    "font-size=\"16\" font-weight=\"bold\" fill=\"#1f62b4\"",
+		    "%s: %.2f " PLUS_MINUS " %.2f " TIMES " %s than %s",
+		    b->sum.subject->name, b->sum.ratio, b->sum.spread,
+		    b->sum.faster ? "faster" : "slower", b->sum.ref->name);
+	snprintf(sub, sizeof(sub),
+	    "Measured on a %s (%s%s%s) running %s %s, whose kernel keeps "
+	    "time with the %s clocksource. timekeep %s reads through its %s "
+	    "source. %ld rounds of %ld calls per read, in a new order each "
+	    "round; %s.",
+	    m->kind, m->vendor, m->vendor[0] ? " " : "", m->model,
+	    m->uts.sysname, m->uts.release,
+	    m->clocksource[0] ? m->clocksource : "unknown", tk_version(),
+	    m->source, b->rounds, b->calls, m->day);
+	n = text_lines(
+	    f, 20, 80, 17, "font-size=\"13\" fill=\"#333\"", 125, sub);
+	return 80 + n * 17 + 16;
 }
 
 int
-bench_svg(const struct bench *b, FILE *f)
+bench_svg(const struct bench *b, FILE *out)
 {
-	struct logscale ls, rs;
-	double y0, y1, y2, y3;
-	int n = svg_scales(b, &ls, &rs);
+	char *body = NULL;
+	size_t size = 0;
+	double y;
+	FILE *f = open_memstream(&body, &size);
 
-	y0 = 125;
-	y1 = y0 + n * SVG_ROW;
-	y2 = y1 + 110;
-	y3 = y2 + n * SVG_ROW;
-	svg_header(f, b, y3 + 80);
-	svg_latency(f, b, &ls, y0, y1);
-	svg_ratio(f, b, &rs, y2, y3);
-	fputs("</svg>\n", f);
-	if (fclose(f) != 0)
+	/* The panels first, into memory: their height sizes the canvas. */
+	if (f == NULL)
 		return -errno;
-	return 0;
+	y = header(f, b);
+	y = panel_ratio(f, b, y);
+	y = panel_latency(f, b, y + 24);
+	y = panel_threads(f, b, y + 24);
+	text(f, 20, y + 20, "font-size=\"11\" fill=\"#777\"",
+	    "timekeep bench: each loop timed with its thread's CPU time, so "
+	    "time lost to other processes is not counted.");
+	y += 36;
+	if (fclose(f) != 0) {
+		free(body);
+		return -ENOMEM;
+	}
+	fprintf(out,
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
+	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
+	    "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" "
+	    "font-size=\"12\">\n",
+	    W, y, W, y);
+	fprintf(out, "<title>timekeep bench: ");
+	esc(out, b->sum.ok ? b->sum.text : "clock read cost");
+	fprintf(out, "</title>\n");
+	rect(out, 0, 0, W, y, "fill=\"white\"");
+	fwrite(body, 1, size, out);
+	fputs("</svg>\n", out);
+	free(body);
+	return ferror(out) ? -EIO : 0;
 }

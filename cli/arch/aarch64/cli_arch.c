@@ -28,3 +28,9 @@ cli_counter_relaxed_name(void)
 {
 	return "cntvct_el0";
 }
+
+const char *
+cli_hypervisor(void)
+{
+	return NULL; /* no architectural way to ask: machine.c looks on */
+}

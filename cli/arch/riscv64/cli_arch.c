@@ -29,3 +29,9 @@ cli_counter_relaxed_name(void)
 {
 	return "rdtime";
 }
+
+const char *
+cli_hypervisor(void)
+{
+	return NULL; /* no architectural way to ask: machine.c looks on */
+}
