@@ -5,9 +5,10 @@
 # how the FreeBSD-only files (the AT_TIMEKEEP attach, the HPET, Hyper-V and
 # pvclock device code) and the shared ones are kept compiling there.
 #
-# The file list is the build's own: the base list of CMakeLists.txt plus what
-# every cmake/src_*.cmake fragment appends for TK_OS=freebsd and the target's
-# TK_ARCH (evaluated with cmake -P), with the defines those fragments add.
+# The file list, the defines and the include directories are the build's
+# own: what every cmake/src_*.cmake fragment appends for TK_OS=freebsd and
+# the target's TK_ARCH, and cmake/include_dirs.cmake, evaluated with
+# cmake -P as CMakeLists.txt includes them.
 # Flags are the library's warning set with -Werror; headers come from the
 # compiler's resource directory (stdint.h, stddef.h, stdatomic.h) and the
 # minimal FreeBSD tree cmake/freebsd-sysroot/include (nothing from the host).
@@ -30,10 +31,13 @@ sysroot=$top/cmake/freebsd-sysroot/include
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/freebsd-check.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-# Print "SOURCES;..." and "DEFINES;..." as the build would compute them.
+# Print the sources, defines and include directories as the build would
+# compute them.
 cat >"$tmp/list.cmake" <<'EOF'
 set(CMAKE_CURRENT_SOURCE_DIR ${TOP})
 set(CMAKE_SOURCE_DIR ${TOP})
+set(TK_TOP ${TOP})
+include(${TOP}/cmake/include_dirs.cmake)
 set(TK_SOURCES "")
 set(TK_DEFINES "")
 file(GLOB _frags ${TOP}/cmake/src_*.cmake)
@@ -44,6 +48,7 @@ endforeach()
 list(REMOVE_DUPLICATES TK_SOURCES)
 message(STATUS "SOURCES=${TK_SOURCES}")
 message(STATUS "DEFINES=${TK_DEFINES}")
+message(STATUS "INCLUDES=${TK_INCLUDES}")
 EOF
 
 fail=0
@@ -62,9 +67,10 @@ for target in x86_64-unknown-freebsd14 aarch64-unknown-freebsd14; do
 	for d in $defines; do
 		dflags="$dflags -D$d"
 	done
-	iflags="-I$top/include -I$top/src -I$top/src/counter"
-	iflags="$iflags -I$top/src/counter/$arch -I$top/src/sys/freebsd-$arch"
-	[ -d "$top/src/sys" ] && iflags="$iflags -I$top/src/sys"
+	iflags=""
+	for i in $(sed -n 's/^-- INCLUDES=//p' "$tmp/list.out" | tr ';' ' '); do
+		iflags="$iflags -I$i"
+	done
 	for f in $sources; do
 		# shellcheck disable=SC2086 # word splitting of the flag lists
 		if "$clang" --target="$target" -std=c11 -O2 -c -o /dev/null \

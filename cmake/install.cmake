@@ -10,7 +10,9 @@
 #   LIBDIR/libtimekeep.so                      name (TK_BUILD_SHARED)
 #   LIBDIR/pkgconfig/timekeep.pc               libdata/pkgconfig on FreeBSD
 #   LIBDIR/cmake/timekeep/*.cmake              find_package(timekeep)
-#   share/man/man1/timekeep.1, man3/timekeep.3
+#   share/man/man1/timekeep.1                  the tool's page
+#   share/man/man3/*.3                         timekeep.3, and a page or a
+#                                              .so link per public function
 #
 # Included at the end of the top-level CMakeLists.txt, after every target
 # exists.  Follows libuv's CMakeLists.txt (install(EXPORT), libuv.pc.in) and
@@ -77,10 +79,18 @@ set(_tk_destdirs ${CMAKE_INSTALL_INCLUDEDIR} ${CMAKE_INSTALL_LIBDIR}
 if(TARGET timekeep_tool)
 	list(APPEND _tk_destdirs ${CMAKE_INSTALL_BINDIR})
 endif()
-foreach(_s 1 3)
-	if(EXISTS ${PROJECT_SOURCE_DIR}/man/timekeep.${_s})
-		list(APPEND _tk_destdirs ${CMAKE_INSTALL_MANDIR}/man${_s})
-	endif()
+# Every page of man/, by its section (the suffix): timekeep.1, timekeep.3
+# and a page or a link page (.so) per public function.
+file(GLOB _tk_man CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/man/*.[1-9])
+list(SORT _tk_man)
+set(_tk_man_sections "")
+foreach(_p IN LISTS _tk_man)
+	string(REGEX REPLACE ".*\\.([1-9])$" "\\1" _s "${_p}")
+	list(APPEND _tk_man_sections ${_s})
+endforeach()
+list(REMOVE_DUPLICATES _tk_man_sections)
+foreach(_s IN LISTS _tk_man_sections)
+	list(APPEND _tk_destdirs ${CMAKE_INSTALL_MANDIR}/man${_s})
 endforeach()
 foreach(_c Runtime Development Documentation)
 	install(CODE "set(_tk_destdirs \"${_tk_destdirs}\")
@@ -122,12 +132,10 @@ if(TARGET timekeep_tool)
 		RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT Runtime)
 endif()
 
-foreach(_s 1 3)
-	if(EXISTS ${PROJECT_SOURCE_DIR}/man/timekeep.${_s})
-		install(FILES ${PROJECT_SOURCE_DIR}/man/timekeep.${_s}
-			DESTINATION ${CMAKE_INSTALL_MANDIR}/man${_s}
-			COMPONENT Documentation)
-	endif()
+foreach(_p IN LISTS _tk_man)
+	string(REGEX REPLACE ".*\\.([1-9])$" "\\1" _s "${_p}")
+	install(FILES ${_p} DESTINATION ${CMAKE_INSTALL_MANDIR}/man${_s}
+		COMPONENT Documentation)
 endforeach()
 
 # timekeep.pc: written when installing, so that its prefix is the one the

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
-# The install test (STYLE 70): install a built tree into a temporary
+# The install test: install a built tree into a temporary
 # DESTDIR, use it from outside the source tree as a user would, uninstall
 # it, and check that nothing is left.  After lz4's tests/test_install.sh
 # and tests/cmake.
@@ -20,8 +20,9 @@
 #  3. CMake find_package (CMAKE_PREFIX_PATH into T): the examples shared
 #     and static, the C++ consumer, version compatibility (SameMajorVersion)
 #     and components, and the package moved to another directory.
-#  4. The tool runs, the man pages render without warnings, the header is
-#     the source tree's.
+#  4. The tool runs; every man page of man/ is installed, renders without
+#     warnings, and man finds a page for each TK_API function
+#     (scripts/check-man.sh); the header is the source tree's.
 #  5. scripts/uninstall.sh, and T must be empty.
 #
 # Run by ctest (tests/install.cmake) and by hand.  Exit status: 0 pass,
@@ -83,7 +84,7 @@ need groff groff-base
 cc=$(get cc)
 [ -n "$cc" ] && command -v "$cc" >/dev/null || cc=cc
 
-# The version, from its one home (STYLE 65), as the build saw it.
+# The version, from its one home (include/timekeep.h), as the build saw it.
 version=$(get version)
 IFS=. read -r major minor patch <<<"$version"
 [ -n "$major" ] && [ -n "$minor" ] && [ -n "$patch" ] ||
@@ -165,8 +166,9 @@ expected=$(
 		echo "$cmakedir/$f.cmake"
 	done
 	[ "$tool" = 1 ] && echo "$bindir/timekeep"
-	echo "$mandir/man1/timekeep.1"
-	echo "$mandir/man3/timekeep.3"
+	for page in "$top"/man/*.[1-9]; do
+		[ -e "$page" ] && echo "$mandir/man${page##*.}/${page##*/}"
+	done
 )
 expected=$(printf '%s\n' "$expected" | sort)
 actual=$(cd "$dest" && find . \( -type f -o -type l \) | sed 's|^\.||' |
@@ -507,24 +509,13 @@ if [ "$tool" = 1 ]; then
 	[ -n "$out" ] || fail "timekeep now printed nothing"
 	ok "$bindir/timekeep now: $(printf '%s\n' "$out" | head -n 1)"
 fi
-for page in "$dest$mandir/man1/timekeep.1" "$dest$mandir/man3/timekeep.3"; do
-	name=$(basename "$page")
-	man -l "$page" >/dev/null 2>"$work/man.log" ||
-		fail "man -l $name failed: $(cat "$work/man.log")"
-	warn=$(MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)
-	[ -z "$warn" ] || fail "man --warnings $name: $warn"
-	warn=$(groff -ww -z -man "$page" 2>&1)
-	[ -z "$warn" ] || fail "groff -ww -z -man $name: $warn"
-	lexgrog "$page" >/dev/null 2>&1 || fail "lexgrog cannot parse the" \
-		"NAME section of $name"
-	ok "$name renders without warnings:" \
-		"$(lexgrog "$page" | head -n 1 | sed 's/^[^"]*"//;s/"$//')"
-done
-for s in 1 3; do
-	man -M "$dest$mandir" -w $s timekeep >/dev/null 2>&1 ||
-		fail "man -M $dest$mandir $s timekeep finds no page"
-done
-ok "man -M finds timekeep(1) and timekeep(3)"
+# Every installed page renders without warnings, and man finds a page for
+# the tool and for every TK_API function (scripts/check-man.sh).
+bash "$top/scripts/check-man.sh" "$dest$mandir" >"$work/man.log" 2>&1 || {
+	cat "$work/man.log" >&2
+	fail "the installed manual pages (above)"
+}
+ok "$(tail -n 1 "$work/man.log" | sed 's/^check-man: //')"
 cmp -s "$dest$incdir/timekeep.h" "$top/include/timekeep.h" ||
 	fail "the installed timekeep.h is not include/timekeep.h"
 ok "the installed timekeep.h is include/timekeep.h"

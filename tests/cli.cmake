@@ -1,11 +1,16 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # The timekeep tool end to end (tests/cli/cli_test.py): every command's
-# exit status, every --json output parsed and checked, the bench SVG parsed
-# as XML, bad input rejected with status 2, and `timekeep check` passing on
-# the machine that runs the tests.  Plus a short run of bench/bench_clocks.
-# Each test has a TIMEOUT; runs are kept short (bench --rounds 3, check
-# --seconds 1).  Under a cross-compiling emulator (qemu-user) the tool runs
-# through it and the check verdict is reported, not required.
+# exit status; every --json output validated against the schema in
+# docs/cli-json.md; text within 80 columns (COLUMNS=80) for bench, info,
+# check and every --help; live progress under a pseudo-terminal (script
+# -qc) and none in a pipe; the CSV and Markdown exports parsed; the SVG
+# parsed as XML and rendered to PNG with rsvg-convert (Debian
+# librsvg2-bin; cli_plot SKIPs without it); bad input rejected with status
+# 2 and the valid names; and `timekeep check` passing on the machine that
+# runs the tests.  Plus a short run of bench/bench_clocks.  Each test has
+# a TIMEOUT; runs are kept short (bench --rounds 3, check --seconds 1).
+# Under a cross-compiling emulator (qemu-user) the tool runs through it and
+# the check verdict is reported, not required.
 if(NOT TARGET timekeep_tool)
 	return()
 endif()
@@ -34,7 +39,11 @@ set(_tk_cli_tests
 	cli_now now 60
 	cli_info info 60
 	cli_bench bench 120
-	cli_check check 120)
+	cli_check check 120
+	cli_width width 120
+	cli_progress progress 120
+	cli_export export 120
+	cli_plot plot 120)
 while(_tk_cli_tests)
 	list(POP_FRONT _tk_cli_tests _n _g _t)
 	add_test(NAME ${_n} COMMAND ${TK_PYTHON3} ${_tk_cli} ${_tk_cli_emu}

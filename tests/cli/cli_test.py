@@ -5,40 +5,59 @@
 #
 #   cli_test.py [--emulator CMD] TOOL GROUP
 #
-# GROUP is usage, now, info, bench, check or bench_clocks (then TOOL is the
-# bench_clocks binary).  Every --json output is parsed with the json module
-# and checked for its keys and for sane values; the SVG is parsed as XML.
-# Exit 0 pass, 1 fail (with the reason on stdout), 77 skip.  Under an
-# emulator (qemu-user) the check verdict itself is not required to pass:
-# seccomp and the vDSO differ there, so only the report's shape is checked.
+# GROUP is usage, now, info, bench, check, width, progress, export, plot
+# or bench_clocks (then TOOL is the bench_clocks binary).  Every --json
+# output is validated against the schema in docs/cli-json.md (the fenced
+# block after "<!-- schema: cli-json -->"), with a small validator for the
+# subset of JSON Schema that document uses.  Text output must fit 80
+# columns (COLUMNS=80); progress must show under a pseudo-terminal
+# (script -qc) and never in a pipe; the CSV export is read with the csv
+# module, the Markdown one checked for table shape, the SVG parsed as XML
+# and rendered to PNG with rsvg-convert.  Exit 0 pass, 1 fail (with the
+# reason on stdout), 77 skip (with the reason).  Under an emulator
+# (qemu-user) the check verdict itself is not required to pass: seccomp
+# and the vDSO differ there, so only the report's shape is checked.
 import calendar
+import csv
+import io
 import json
 import os
 import re
+import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
 
-SOURCES = {"freebsd", "tsc", "shm", "vdso", "syscall"}
+SOURCES = {"freebsd", "tsc", "vdso", "syscall"}
 RFC3339 = re.compile(r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.(\d{9})Z$")
-CHECKS = {"source", "vdso", "clock ids", "monotonic", "offset", "realtime",
-          "no syscall"}
+CHECKS = ["source", "vdso", "clock ids", "cpu skew", "monotonic", "offset",
+          "realtime", "no syscall"]
+HERE = os.path.dirname(os.path.abspath(__file__))
+SCHEMA_DOC = os.path.join(HERE, "..", "..", "docs", "cli-json.md")
+SHORT_BENCH = ["--rounds", "3", "--calls", "2000", "--samples", "100",
+               "--threads", "2"]
 
 emulator = []
 tool = None
 failures = []
+skips = []
 
 
-def run(args, env=None, timeout=90):
+def env_for(env):
     e = dict(os.environ)
     e.pop("TIMEKEEP_SOURCE", None)
+    e["COLUMNS"] = "80"
     if env:
         e.update(env)
-    p = subprocess.run(emulator + [tool] + args, capture_output=True,
-                       text=True, timeout=timeout, env=e)
-    return p
+    return e
+
+
+def run(args, env=None, timeout=120):
+    return subprocess.run(emulator + [tool] + args, capture_output=True,
+                          text=True, timeout=timeout, env=env_for(env))
 
 
 def check(cond, msg):
@@ -55,14 +74,20 @@ def run_ok(args, env=None):
     return p
 
 
+def parse_json(text, what):
+    try:
+        return json.loads(text)
+    except ValueError as e:
+        check(False, "%s: not JSON (%s): %r" % (what, e, text[:500]))
+        return None
+
+
 def run_json(args, env=None):
     p = run_ok(args, env)
-    try:
-        return json.loads(p.stdout)
-    except ValueError as e:
-        check(False, "%s: not JSON (%s): %r" % (" ".join(args), e,
-                                              p.stdout[:500]))
-        return None
+    j = parse_json(p.stdout, " ".join(args))
+    if j is not None:
+        validate_doc(j, " ".join(args))
+    return j
 
 
 def is_int(v):
@@ -73,14 +98,121 @@ def is_num(v):
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
-def has_keys(obj, keys, where):
-    if not check(isinstance(obj, dict), "%s is not an object" % where):
+def fits(text, what, width=80):
+    long = [l for l in text.splitlines() if len(l) > width]
+    return check(not long, "%s: %d line(s) over %d columns, first %r" %
+                 (what, len(long), width, long[:1]))
+
+
+# ---- the documented schema -------------------------------------------------
+
+_schema = None
+
+
+def schema():
+    global _schema
+    if _schema is None:
+        doc = open(SCHEMA_DOC, encoding="utf-8").read()
+        m = re.search(r"<!-- schema: cli-json -->\s*```json\n(.*?)```", doc,
+                      re.S)
+        if not m:
+            raise SystemExit("no schema block in %s" % SCHEMA_DOC)
+        _schema = json.loads(m.group(1))
+    return _schema
+
+
+TYPES = {
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "string": lambda v: isinstance(v, str),
+    "integer": is_int,
+    "number": is_num,
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+}
+
+
+def validate(v, s, path, errs):
+    """The JSON Schema subset docs/cli-json.md uses."""
+    if "$ref" in s:
+        name = s["$ref"].split("/")[-1]
+        return validate(v, schema()["$defs"][name], path, errs)
+    if "const" in s and v != s["const"]:
+        errs.append("%s: %r is not %r" % (path, v, s["const"]))
+    if "enum" in s and v not in s["enum"]:
+        errs.append("%s: %r is not one of %r" % (path, v, s["enum"]))
+    if "type" in s:
+        types = s["type"] if isinstance(s["type"], list) else [s["type"]]
+        if not any(TYPES[t](v) for t in types):
+            errs.append("%s: %r is not %s" % (path, v, "/".join(types)))
+            return
+    if "minimum" in s and is_num(v) and v < s["minimum"]:
+        errs.append("%s: %r is below %r" % (path, v, s["minimum"]))
+    if isinstance(v, dict):
+        props = s.get("properties", {})
+        for k in s.get("required", []):
+            if k not in v:
+                errs.append("%s: lacks %r" % (path, k))
+        for k, x in v.items():
+            if k in props:
+                validate(x, props[k], path + "." + k, errs)
+            elif s.get("additionalProperties") is False:
+                errs.append("%s: %r is not in the schema" % (path, k))
+            elif isinstance(s.get("additionalProperties"), dict):
+                validate(x, s["additionalProperties"], path + "." + k, errs)
+    if isinstance(v, list) and "items" in s:
+        for i, x in enumerate(v):
+            validate(x, s["items"], "%s[%d]" % (path, i), errs)
+
+
+def validate_doc(j, what):
+    errs = []
+    cmd = j.get("command") if isinstance(j, dict) else None
+    if not check(cmd in ("now", "info", "bench", "check"),
+                 "%s: no known \"command\": %r" % (what, cmd)):
         return False
-    missing = [k for k in keys if k not in obj]
-    return check(not missing, "%s lacks %s" % (where, missing))
+    validate(j, schema()["$defs"][cmd], "$", errs)
+    for e in errs[:10]:
+        check(False, "%s: schema: %s" % (what, e))
+    return not errs
 
 
 # ---- usage -----------------------------------------------------------------
+
+BAD = [
+    ([], None),
+    (["frob"], None),
+    (["--frob"], None),
+    (["help", "frob"], None),
+    (["now", "--frob"], None),
+    (["now", "-x"], None),
+    (["now", "extra"], None),
+    (["now", "--clock"], None),
+    (["now", "--clock", "sundial"], ["monotonic", "realtime", "boottime"]),
+    (["now", "--clock", "CLOCK_SUNDIAL"], ["monotonic", "tai"]),
+    (["now", "--clock", "99"], ["monotonic", "(1)"]),
+    (["info", "--bogus"], None),
+    (["bench", "--rounds", "abc"], ["1 to"]),
+    (["bench", "--rounds", "-1"], None),
+    (["bench", "--rounds", "0"], None),
+    (["bench", "--rounds"], None),
+    (["bench", "--calls", "1e3"], None),
+    (["bench", "--threads", "-2"], None),
+    (["bench", "--plot"], None),
+    (["bench", "--plot", "out.png"], [".svg"]),
+    (["bench", "--plot", "out"], [".svg"]),
+    (["bench", "--plot", "-", "--json"], ["standard output"]),
+    (["bench", "--export-csv", "-", "--export-markdown", "-"],
+     ["standard output"]),
+    (["bench", "--export-csv", ""], None),
+    (["check", "--seconds", "-1"], None),
+    (["check", "--seconds", "abc"], None),
+    (["check", "--seconds", "0"], None),
+    (["check", "--seconds", "nan"], None),
+    (["check", "--seconds"], None),
+    (["check", "--frob"], None),
+]
+
 
 def t_usage():
     p = run_ok(["--help"])
@@ -97,32 +229,7 @@ def t_usage():
               "help %s prints %r" % (cmd, p.stdout[:80]))
     check("20 ms" in run_ok(["check", "--help"]).stdout,
           "check --help does not document the realtime bound")
-    bad = [
-        [],
-        ["frob"],
-        ["--frob"],
-        ["help", "frob"],
-        ["now", "--frob"],
-        ["now", "-x"],
-        ["now", "extra"],
-        ["now", "--clock"],
-        ["now", "--clock", "sundial"],
-        ["info", "--bogus"],
-        ["bench", "--rounds", "abc"],
-        ["bench", "--rounds", "-1"],
-        ["bench", "--rounds", "0"],
-        ["bench", "--rounds"],
-        ["bench", "--calls", "1e3"],
-        ["bench", "--threads", "-2"],
-        ["bench", "--plot"],
-        ["check", "--seconds", "-1"],
-        ["check", "--seconds", "abc"],
-        ["check", "--seconds", "0"],
-        ["check", "--seconds", "nan"],
-        ["check", "--seconds"],
-        ["check", "--frob"],
-    ]
-    for args in bad:
+    for args, words in BAD:
         p = run(args)
         what = "timekeep " + " ".join(args)
         check(p.returncode == 2, "%s: exit %d, not 2" % (what, p.returncode))
@@ -131,6 +238,29 @@ def t_usage():
               "%s: stderr is not one 'timekeep: ' line: %r" %
               (what, p.stderr))
         check(p.stdout == "", "%s: wrote to stdout: %r" % (what, p.stdout))
+        for w in words or []:
+            check(w in p.stderr, "%s: the message does not say %r: %r" %
+                  (what, w, p.stderr))
+
+    # An unknown TIMEKEEP_SOURCE: every command warns, naming the valid
+    # sources, and goes on.
+    for args in (["now"], ["info"], ["check", "--seconds", "0.1"],
+                 ["bench"] + SHORT_BENCH):
+        p = run(args, env={"TIMEKEEP_SOURCE": "tcs"})
+        what = "TIMEKEEP_SOURCE=tcs timekeep " + " ".join(args)
+        check(p.returncode in (0, 1), "%s: exit %d" % (what, p.returncode))
+        warn = [l for l in p.stderr.splitlines() if "TIMEKEEP_SOURCE" in l]
+        check(len(warn) == 1 and "tcs" in warn[0] and
+              "freebsd" in warn[0] and "syscall" in warn[0],
+              "%s: no one-line warning naming the valid sources: %r" %
+              (what, p.stderr))
+    j = run_json(["now", "--json"], env={"TIMEKEEP_SOURCE": "tcs"})
+    if j:
+        check(j["timekeep"]["requested_source"] == "tcs" and
+              j["timekeep"]["requested_source_known"] is False,
+              "now --json under TIMEKEEP_SOURCE=tcs: %r" % j["timekeep"])
+    p = run(["now"], env={"TIMEKEEP_SOURCE": "syscall"})
+    check(p.stderr == "", "a known TIMEKEEP_SOURCE warns: %r" % p.stderr)
 
 
 # ---- now -------------------------------------------------------------------
@@ -157,13 +287,11 @@ def t_now():
     j = run_json(["now", "--json"])
     after_mono = time.monotonic_ns()
     after_real = time.time_ns()
-    if not has_keys(j, ["source", "monotonic_ns", "realtime_ns",
-                        "realtime"], "now --json"):
+    if not j:
         return
-    check(j["source"] in SOURCES, "now: source %r" % j["source"])
-    check(is_int(j["monotonic_ns"]) and j["monotonic_ns"] > 0,
-          "now: monotonic_ns %r" % j["monotonic_ns"])
-    check(is_int(j["realtime_ns"]), "now: realtime_ns %r" % j["realtime_ns"])
+    check(j["timekeep"]["source"] in SOURCES, "now: source %r" %
+          j["timekeep"]["source"])
+    check(j["clock"] is None, "now without --clock: clock %r" % j["clock"])
     slack = 5 * 10**9
     check(before_mono - slack <= j["monotonic_ns"] <= after_mono + slack,
           "now: monotonic_ns %d is not near this test's CLOCK_MONOTONIC "
@@ -181,173 +309,131 @@ def t_now():
               "now: monotonic went back between two runs")
 
     j = run_json(["now", "--json", "--clock", "boottime"])
-    if has_keys(j, ["clock"], "now --clock boottime --json"):
+    if j and check(j["clock"] is not None, "now --clock boottime: no clock"):
         c = j["clock"]
-        if has_keys(c, ["name", "ns"], "now --json clock"):
-            check(c["name"] == "boottime" and is_int(c["ns"]) and
-                  c["ns"] >= j["monotonic_ns"] - 10**9,
-                  "now --clock boottime: %r" % c)
+        check(c["name"] == "CLOCK_BOOTTIME" and
+              c["ns"] >= j["monotonic_ns"] - 10**9,
+              "now --clock boottime: %r" % c)
+
+    # The names people type all mean CLOCK_MONOTONIC (1).
+    for name in ("monotonic", "MONOTONIC", "CLOCK_MONOTONIC",
+                 "clock_monotonic", "1"):
+        j = run_json(["now", "--json", "--clock", name])
+        if j and j["clock"]:
+            check(j["clock"]["id"] == 1 and
+                  j["clock"]["name"] == "CLOCK_MONOTONIC",
+                  "now --clock %s: %r" % (name, j["clock"]))
+    p = run_ok(["now", "--clock", "monotonic"])
+    lines = p.stdout.splitlines()
+    check(len(set(l.split()[0] for l in lines if l.strip())) == len(lines),
+          "now --clock monotonic: two lines start alike: %r" % lines)
 
     j = run_json(["now", "--json"], env={"TIMEKEEP_SOURCE": "syscall"})
     if j:
-        check(j["source"] == "syscall",
-              "TIMEKEEP_SOURCE=syscall: source %r" % j["source"])
+        check(j["timekeep"]["source"] == "syscall" and
+              j["timekeep"]["requested_source_known"] is True,
+              "TIMEKEEP_SOURCE=syscall: %r" % j["timekeep"])
 
 
 # ---- info ------------------------------------------------------------------
 
 def t_info():
     p = run_ok(["info"])
-    for word in ("kernel", "cpu", "counter", "clocksource", "vdso",
-                 "sources", "chosen"):
+    for word in ("kernel", "machine", "cpu", "counter", "clocksource",
+                 "vdso", "sources", "chosen"):
         check(re.search(r"^\s*" + word, p.stdout, re.M),
               "info: no %r line" % word)
+    freq = re.search(r"^frequency\s+(\S+) MHz", p.stdout, re.M)
+    if freq and "%" in p.stdout.split("frequency", 1)[1].split("\n")[0]:
+        check(re.match(r"^\d+\.\d$", freq.group(1)),
+              "info: a frequency known to a percent is printed as %r" %
+              freq.group(1))
+    check("from measured" not in p.stdout and "+-" not in p.stdout,
+          "info: old wording: %r" % p.stdout)
 
     j = run_json(["info", "--json"])
-    if not has_keys(j, ["version", "kernel", "cpu", "counter",
-                        "clocksource", "vdso", "freebsd_page", "sources",
-                        "chosen"], "info --json"):
+    if not j:
         return
-    check(re.match(r"^\d+\.\d+\.\d+$", j["version"]),
-          "info: version %r" % j["version"])
-    if has_keys(j["kernel"], ["sysname", "release", "machine"],
-                "info kernel"):
-        check(j["kernel"]["release"] == os.uname().release or emulator,
-              "info: kernel release %r, uname says %r" %
-              (j["kernel"]["release"], os.uname().release))
-    if has_keys(j["cpu"], ["vendor", "model", "count"], "info cpu"):
-        check(is_int(j["cpu"]["count"]) and j["cpu"]["count"] >= 1,
-              "info: cpu count %r" % j["cpu"]["count"])
-    has_keys(j["counter"], ["measured_hz"], "info counter")
-    if "freq_hz" in j["counter"]:
-        check(is_int(j["counter"]["freq_hz"]) and
-              isinstance(j["counter"]["freq_from"], str),
-              "info: counter freq_hz/freq_from %r" % j["counter"])
-    mhz = j["counter"]["measured_hz"]
-    check(mhz is None or (is_num(mhz) and mhz > 0),
-          "info: measured_hz %r" % mhz)
-    if has_keys(j["clocksource"], ["current", "available"],
-                "info clocksource"):
-        check(isinstance(j["clocksource"]["available"], list),
-              "info: clocksource.available is not a list")
-
+    check(j["machine"]["kernel"]["release"] == os.uname().release or
+          emulator, "info: kernel release %r, uname says %r" %
+          (j["machine"]["kernel"]["release"], os.uname().release))
     v = j["vdso"]
-    if has_keys(v, ["found", "symbols"], "info vdso"):
-        check(isinstance(v["found"], bool), "info: vdso.found %r" %
-              v["found"])
-        check(isinstance(v["symbols"], list), "info: vdso.symbols")
-        check(sorted(v.keys()) == ["found", "symbols"],
-              "info: vdso has keys %r" % sorted(v.keys()))
-        check(v["found"] == (len(v["symbols"]) > 0),
-              "info: vdso.found %r with %d symbols" %
-              (v["found"], len(v["symbols"])))
-        for s in v["symbols"]:
-            if has_keys(s, ["name", "version", "offset"], "vdso symbol"):
-                check(isinstance(s["name"], str) and s["name"],
-                      "vdso symbol name %r" % s["name"])
-                check(isinstance(s["version"], str),
-                      "vdso symbol version %r" % s["version"])
-                check(is_int(s["offset"]) and s["offset"] > 0,
-                      "vdso symbol %s: offset %r is not a positive "
-                      "integer" % (s["name"], s["offset"]))
-
-    fp = j["freebsd_page"]
-    if fp is not None:
-        has_keys(fp, ["ver", "enabled", "algo", "current"], "freebsd_page")
-
+    check(v["found"] == (len(v["symbols"]) > 0),
+          "info: vdso.found %r with %d symbols" %
+          (v["found"], len(v["symbols"])))
     src = j["sources"]
-    if check(isinstance(src, list) and src, "info: sources %r" % src):
-        for s in src:
-            if has_keys(s, ["name", "usable", "chosen", "reason"],
-                        "info source"):
-                check(isinstance(s["usable"], bool) and
-                      isinstance(s["chosen"], bool),
-                      "info source %r: usable/chosen not booleans" % s)
-                check(isinstance(s["reason"], str) and s["reason"],
-                      "info source %r: no reason" % s)
-        chosen = [s for s in src if s.get("chosen")]
-        check(len(chosen) == 1, "info: %d sources chosen" % len(chosen))
-        if chosen:
-            check(chosen[0]["name"] == j["chosen"],
-                  "info: chosen %r, sources say %r" %
-                  (j["chosen"], chosen[0]["name"]))
-            check(chosen[0]["usable"], "info: chosen source is not usable")
-        check(src[-1]["name"] == "syscall" and src[-1]["usable"],
-              "info: the last source is not a usable syscall")
+    chosen = [s for s in src if s["chosen"]]
+    check(len(chosen) == 1, "info: %d sources chosen" % len(chosen))
+    if chosen:
+        check(chosen[0]["name"] == j["timekeep"]["source"],
+              "info: chosen %r, timekeep.source %r" %
+              (chosen[0]["name"], j["timekeep"]["source"]))
+        check(chosen[0]["usable"] and chosen[0]["state"] == "chosen",
+              "info: the chosen source %r" % chosen[0])
+    check(src and src[-1]["name"] == "syscall" and src[-1]["usable"],
+          "info: the last source is not a usable syscall")
 
     j = run_json(["info", "--json"], env={"TIMEKEEP_SOURCE": "syscall"})
     if j:
-        check(j["chosen"] == "syscall" and
-              j["timekeep_source"] == "syscall",
-              "info under TIMEKEEP_SOURCE=syscall: chosen %r" % j["chosen"])
+        check(j["timekeep"]["source"] == "syscall" and
+              j["timekeep"]["requested_source"] == "syscall",
+              "info under TIMEKEEP_SOURCE=syscall: %r" % j["timekeep"])
+        for s in j["sources"]:
+            if not s["usable"] and "skipped" in s["reason"]:
+                check(s["state"] == "skipped",
+                      "info: a source skipped by TIMEKEEP_SOURCE reads "
+                      "%r" % s)
 
 
 # ---- bench -----------------------------------------------------------------
 
-SVG_NS = "{http://www.w3.org/2000/svg}"
-
-
 def t_bench():
-    fd, svg = tempfile.mkstemp(suffix=".svg")
-    os.close(fd)
-    try:
-        args = ["bench", "--rounds", "3", "--calls", "2000", "--samples",
-                "200", "--threads", "2", "--json", "--plot", svg]
-        p = run_ok(args)
-        check(p.stderr == "", "bench: a progress line went to a pipe: %r" %
-              p.stderr[:200])
-        try:
-            j = json.loads(p.stdout)
-        except ValueError as e:
-            check(False, "bench --json: not JSON (%s)" % e)
-            return
+    j = run_json(["bench", "--json"] + SHORT_BENCH)
+    if j:
         bench_json(j)
-        bench_svg(svg, j)
-    finally:
-        os.unlink(svg)
-
     p = run_ok(["bench", "--rounds", "2", "--calls", "1000", "--samples",
                 "50", "--threads", "1"])
-    head = p.stdout[:600]
-    for word in ("cpu", "kernel", "source"):
+    lines = p.stdout.splitlines()
+    check(lines and re.match(r"^tk_nanotime: \d+\.\d\d \u00b1 \d+\.\d\d x "
+                             r"(faster|slower) than ", lines[0]),
+          "bench: the first line is no summary: %r" % lines[:1])
+    head = "\n".join(lines[:12])
+    for word in ("machine", "cpu", "kernel", "source"):
         check(re.search(r"^" + word + r"\s", head, re.M),
-              "bench: the table header names no %s: %r" % (word, head))
+              "bench: the report's head names no %s: %r" % (word, head))
     check(re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", head),
-          "bench: the table header has no date")
+          "bench: the report's head has no date")
     check(re.search(r"^tk_nanotime\s+\d", p.stdout, re.M),
           "bench: no tk_nanotime row")
+    flat = " ".join(p.stdout.split())
+    check("Targets for the machine kind the project is measured on "
+          "(2-vCPU KVM guest)" in flat and "This machine: a " in flat and
+          "NOT MET" not in p.stdout,
+          "bench: targets not labelled with their machine kind")
+    p = run_ok(["bench", "--wide", "--rounds", "2", "--calls", "1000",
+                "--samples", "50", "--threads", "1"])
+    check(re.search(r"^candidate .*p99\.9", p.stdout, re.M),
+          "bench --wide: no percentile columns")
 
 
 def bench_json(j):
-    if not has_keys(j, ["machine", "source", "rounds", "results",
-                        "threads"], "bench --json"):
-        return
-    has_keys(j["machine"], ["cpu", "kernel", "release", "clocksource"],
-             "bench machine")
-    check(j["source"] in SOURCES, "bench: source %r" % j["source"])
-    check(j["rounds"] == 3, "bench: rounds %r" % j["rounds"])
+    check(j["method"]["rounds"] == 3, "bench: rounds %r" %
+          j["method"]["rounds"])
     names = set()
     for r in j["results"]:
-        if not has_keys(r, ["name", "ns_per_call", "min", "max",
-                            "ratio_vdso", "ratio_counter", "p50", "p99",
-                            "p999"], "bench result"):
-            continue
         n = r["name"]
         names.add(n)
-        check(is_num(r["ns_per_call"]) and r["ns_per_call"] > 0,
-              "bench %s: ns_per_call %r" % (n, r["ns_per_call"]))
-        check(is_num(r["min"]) and is_num(r["max"]) and
-              0 < r["min"] <= r["ns_per_call"] <= r["max"],
-              "bench %s: min %r, median %r, max %r" %
-              (n, r["min"], r["ns_per_call"], r["max"]))
-        check(is_num(r["ratio_vdso"]) and r["ratio_vdso"] > 0,
+        check(r["ns_per_call"] > 0 and
+              r["min_ns"] <= r["q25_ns"] <= r["ns_per_call"] <=
+              r["q75_ns"] <= r["max_ns"],
+              "bench %s: rounds out of order %r" % (n, r))
+        check(r["ratio_vdso"] is not None and r["ratio_vdso"] > 0,
               "bench %s: ratio_vdso %r" % (n, r["ratio_vdso"]))
-        ps = [r["p50"], r["p99"], r["p999"]]
+        ps = [r["p50_ns"], r["p99_ns"], r["p999_ns"]]
         if ps[0] is not None:
-            check(all(is_num(x) and x >= 0 for x in ps) and
-                  ps[0] <= ps[1] <= ps[2],
+            check(ps[0] <= ps[1] <= ps[2],
                   "bench %s: percentiles %r" % (n, ps))
-        if n == "clock_gettime(MONOTONIC)":
+        if r["id"] == "libc_mono":
             check(abs(r["ratio_vdso"] - 1) < 0.002,
                   "bench: the vDSO's own ratio is %r" % r["ratio_vdso"])
     want = {"tk_nanotime", "tk_nanotime_relaxed", "tk_walltime",
@@ -355,46 +441,23 @@ def bench_json(j):
             "clock_gettime(MONOTONIC)", "clock_gettime(REALTIME)",
             "syscall(clock_gettime, MONOTONIC)"}
     check(want <= names, "bench: results lack %r" % sorted(want - names))
-    counters = [n for n in names if n.startswith("counter ")]
-    omitted = [o.get("name", "") for o in j.get("omitted", [])]
-    check(len(counters) == 2 or any(o.startswith("counter ")
-                                    for o in omitted),
+    ids = {r["id"] for r in j["results"]} | {o["id"] for o in j["omitted"]}
+    check({"ctr_ordered", "ctr_relaxed"} <= ids,
           "bench: counter reads neither measured nor omitted with a note")
-    th = j["threads"]
-    check(isinstance(th, list) and len(th) == 2,
-          "bench --threads 2: threads %r" % th)
-    for i, t in enumerate(th):
-        if has_keys(t, ["threads", "ns_per_call", "ratio"], "bench threads"):
-            check(t["threads"] == i + 1, "bench threads[%d].threads %r" %
-                  (i, t["threads"]))
-            check(is_num(t["ns_per_call"]) and t["ns_per_call"] > 0,
-                  "bench threads[%d].ns_per_call %r" % (i, t["ns_per_call"]))
-            check(is_num(t["ratio"]) and t["ratio"] > 0,
-                  "bench threads[%d].ratio %r" % (i, t["ratio"]))
-            if "per_thread" in t:
-                check(len(t["per_thread"]) == i + 1,
-                      "bench threads[%d].per_thread %r" %
-                      (i, t["per_thread"]))
-    if th:
-        check(th[0].get("ratio") == 1, "bench: 1 thread's ratio %r" %
-              th[0].get("ratio"))
-
-
-def bench_svg(path, j):
-    try:
-        root = ET.parse(path).getroot()
-    except ET.ParseError as e:
-        check(False, "bench --plot: not XML: %s" % e)
-        return
-    check(root.tag == SVG_NS + "svg", "bench --plot: root is %r" % root.tag)
-    check(root.find(SVG_NS + "title") is not None,
-          "bench --plot: no <title>")
-    texts = " ".join("".join(t.itertext()) for t in root.iter(SVG_NS + "text"))
-    for r in j.get("results", []):
-        check(r["name"] in texts, "bench --plot: no label for %s" %
-              r["name"])
-    for word in ("CPU:", "kernel:", "source:", "log scale"):
-        check(word in texts, "bench --plot: no %r in the text" % word)
+    lv = j["threads"]["levels"]
+    check(len(lv) == 2, "bench --threads 2: levels %r" % lv)
+    for i, t in enumerate(lv):
+        check(t["threads"] == i + 1 and len(t["per_thread_ns"]) == i + 1,
+              "bench threads level %d: %r" % (i, t))
+    if lv:
+        check(lv[0]["ratio_one_thread"] == 1, "bench: 1 thread's ratio %r" %
+              lv[0]["ratio_one_thread"])
+    s = j["summary"]
+    if check(s is not None, "bench: no summary"):
+        check(s["subject"] == "tk_nanotime" and s["text"].startswith(
+            "tk_nanotime: "), "bench: summary %r" % s)
+    check(j["targets"]["machine_kind"] == "2-vCPU KVM guest",
+          "bench: targets %r" % j["targets"])
 
 
 # ---- check -----------------------------------------------------------------
@@ -403,65 +466,267 @@ def t_check():
     p = run(["check", "--seconds", "1", "--json"])
     check(p.returncode in (0, 1), "check: exit %d, stderr %r" %
           (p.returncode, p.stderr[-300:]))
-    try:
-        j = json.loads(p.stdout)
-    except ValueError as e:
-        check(False, "check --json: not JSON (%s)" % e)
+    j = parse_json(p.stdout, "check --json")
+    if not j or not validate_doc(j, "check --json"):
         return
-    if not has_keys(j, ["verdict", "checks"], "check --json"):
-        return
-    fails = []
-    for c in j["checks"]:
-        if has_keys(c, ["name", "status", "detail"], "check entry"):
-            check(c["status"] in ("PASS", "FAIL", "SKIP"),
-                  "check %s: status %r" % (c["name"], c["status"]))
-            check(isinstance(c["detail"], str) and c["detail"],
-                  "check %s: no detail" % c["name"])
-            if c["status"] == "FAIL":
-                fails.append("%s: %s" % (c["name"], c["detail"]))
-    check({c.get("name") for c in j["checks"]} == CHECKS,
-          "check: checks are %r" % sorted(c.get("name") for c in
-                                          j["checks"]))
+    check([c["name"] for c in j["checks"]] == CHECKS,
+          "check: checks are %r" % [c["name"] for c in j["checks"]])
+    fails = {c["name"]: c["detail"] for c in j["checks"]
+             if c["status"] == "FAIL"}
     check(j["verdict"] == ("FAIL" if fails else "PASS"),
           "check: verdict %r with failures %r" % (j["verdict"], fails))
     check((p.returncode == 0) == (j["verdict"] == "PASS"),
           "check: exit %d with verdict %s" % (p.returncode, j["verdict"]))
+    skew = fails.get("cpu skew")
+    if skew is not None:
+        # The platform's fault, reported as such: the figure and the
+        # machine are named.  A monotonic failure may follow from it.
+        print("note: cpu skew FAIL on this machine: %s" % skew)
+        check(re.search(r"\d+ ns", skew) and
+              ("guest" in skew or "machine" in skew),
+              "check: cpu skew fails without a figure or platform: %r" %
+              skew)
+        fails.pop("cpu skew")
+        fails.pop("monotonic", None)
     if not emulator:
-        check(p.returncode == 0 and not fails,
-              "check does not pass on this machine: %r" % fails)
+        check(not fails, "check does not pass on this machine: %r" % fails)
 
     p = run(["check", "--seconds", "0.3"])
     lines = p.stdout.splitlines()
     check(lines and lines[-1] in ("verdict: PASS", "verdict: FAIL"),
           "check: last line %r" % lines[-1:])
-    for l in lines[1:-1]:
-        check(l.split()[0] in ("PASS", "FAIL", "SKIP"),
-              "check: line %r has no status" % l)
-    if not emulator:
-        check(p.returncode == 0, "check --seconds 0.3: exit %d: %s" %
-              (p.returncode, p.stdout))
+    status = [i for i, l in enumerate(lines)
+              if re.match(r"^(PASS|FAIL|SKIP)  \S", l)]
+    check(len(status) == len(CHECKS), "check: %d status lines, not %d: %r"
+          % (len(status), len(CHECKS), p.stdout))
+    check(lines and lines[0].startswith("timekeep check, ") and
+          re.search(r"^machine\s", p.stdout, re.M),
+          "check: no head with the date and machine: %r" % lines[:3])
+    for l in lines[status[0] if status else 0:-1]:
+        check(re.match(r"^(PASS|FAIL|SKIP)  \S", l) or
+              l.startswith(" " * 18),
+              "check: line %r is neither a status nor its continuation" % l)
 
     if emulator:
         return
     j = run_json(["check", "--seconds", "0.3", "--json"],
                  env={"TIMEKEEP_SOURCE": "syscall"})
     if j:
-        st = {c.get("name"): c.get("status") for c in j["checks"]}
-        check(j["source"] == "syscall" and st.get("no syscall") == "SKIP",
-              "check under TIMEKEEP_SOURCE=syscall: source %r, no syscall "
-              "%r" % (j["source"], st.get("no syscall")))
-        check(j["verdict"] == "PASS",
-              "check under TIMEKEEP_SOURCE=syscall: %r" % j["checks"])
+        st = {c["name"]: c["status"] for c in j["checks"]}
+        check(j["timekeep"]["source"] == "syscall" and
+              st.get("no syscall") == "SKIP",
+              "check under TIMEKEEP_SOURCE=syscall: no syscall %r" %
+              st.get("no syscall"))
+        bad = [c for c in j["checks"] if c["status"] == "FAIL" and
+               c["name"] not in ("cpu skew", "monotonic")]
+        check(not bad, "check under TIMEKEEP_SOURCE=syscall: %r" % bad)
+
+
+# ---- width: everything fits 80 columns --------------------------------------
+
+def t_width():
+    for args in (["--help"], ["now", "--help"], ["info", "--help"],
+                 ["bench", "--help"], ["check", "--help"], ["info"],
+                 ["now", "--clock", "process_cputime_id"],
+                 ["check", "--seconds", "0.3"],
+                 ["bench"] + SHORT_BENCH):
+        p = run(args)
+        check(p.returncode in (0, 1), "%s: exit %d" % (args, p.returncode))
+        fits(p.stdout, "timekeep " + " ".join(args))
+    p = run(["info"], env={"TIMEKEEP_SOURCE": "vdso"})
+    fits(p.stdout, "TIMEKEEP_SOURCE=vdso timekeep info")
+
+
+# ---- progress: on a terminal only ------------------------------------------
+
+def under_pty(args):
+    """stdout and stderr of the tool run on a pseudo-terminal."""
+    cmd = " ".join(shlex.quote(a) for a in emulator + [tool] + args)
+    p = subprocess.run(["script", "-qec", cmd, "/dev/null"],
+                       capture_output=True, timeout=120,
+                       env=env_for(None))
+    return p.returncode, p.stdout.decode("utf-8", "replace")
+
+
+def t_progress():
+    if shutil.which("script") is None:
+        skips.append("script(1) (util-linux) is not installed: no "
+                     "pseudo-terminal to run under")
+        return
+    rc, out = under_pty(["check", "--seconds", "1"])
+    check(rc in (0, 1), "check under a pty: exit %d" % rc)
+    check("\r" in out and "\x1b[K" in out,
+          "check under a pty: no redrawn line: %r" % out[:300])
+    check(re.search(r"timekeep check: [a-z ]+ \(check \d of \d\); "
+                    r"(about \d+ s|under a second) left", out),
+          "check under a pty: no 'what, how far, time left': %r" % out[:300])
+    # Each check's line is out before the next check's progress shows.
+    first = re.search(r"(PASS|FAIL|SKIP)  source", out)
+    later = out.find("monotonic (check 5 of")
+    check(first and later > first.start(),
+          "check under a pty: the source line did not come before the "
+          "monotonic check ran: %r" % out[:400])
+    calls = "20000" if emulator else "200000"  # qemu is slower
+    rc, out = under_pty(["bench", "--rounds", "8", "--calls", calls,
+                         "--samples", "100", "--threads", "2"])
+    check(rc == 0, "bench under a pty: exit %d" % rc)
+    check(re.search(r"timekeep bench: round [1-8]/8, ", out) and
+          re.search(r"round [1-8]/8, [^\r]*; (about \d+ s|under a second) "
+                    r"left", out),
+          "bench under a pty: no round counter with time left: %r" %
+          out[:300])
+    for args in (["check", "--seconds", "0.3"], ["bench"] + SHORT_BENCH):
+        p = run(args)
+        check("\r" not in p.stderr and "\x1b" not in p.stderr and
+              "\r" not in p.stdout,
+              "%s in a pipe: progress escaped: %r" % (args, p.stderr[:200]))
+        check(p.stderr == "", "%s in a pipe: stderr %r" %
+              (args, p.stderr[:200]))
+
+
+# ---- exports ---------------------------------------------------------------
+
+CSV_COLS = ["id", "name", "kind", "threads", "ns_per_call", "spread_ns",
+            "min_ns", "q25_ns", "q75_ns", "max_ns", "ratio_vdso",
+            "ratio_counter", "ratio_one_thread", "p50_ns", "p99_ns",
+            "p999_ns"]
+
+
+def check_csv(text, what):
+    rows = list(csv.reader(io.StringIO(text)))
+    if not check(rows and rows[0] == CSV_COLS, "%s: header %r" %
+                 (what, rows[:1])):
+        return
+    ids = [r[0] for r in rows[1:]]
+    check("tk_nanotime" in ids and "threads_1" in ids,
+          "%s: rows %r" % (what, ids))
+    for r in rows[1:]:
+        check(len(r) == len(CSV_COLS), "%s: row %r" % (what, r))
+        for k, v in zip(CSV_COLS[4:], r[4:]):
+            try:
+                v == "" or float(v)
+            except ValueError:
+                check(False, "%s: %s=%r is no number" % (what, k, v))
+    names = {r[0]: r[1] for r in rows[1:]}
+    check(names.get("sys_mono") in (None,
+                                    "syscall(clock_gettime, MONOTONIC)"),
+          "%s: a name with a comma was not quoted: %r" % (what, names))
+
+
+def check_markdown(text, what):
+    tables, cur = [], []
+    for line in text.splitlines() + [""]:
+        if line.startswith("|"):
+            cur.append(line)
+        elif cur:
+            tables.append(cur)
+            cur = []
+    check(len(tables) == 2, "%s: %d tables, not 2" % (what, len(tables)))
+    for t in tables:
+        cells = [len(l.strip().strip("|").split("|")) for l in t]
+        check(len(t) >= 3 and len(set(cells)) == 1 and
+              all(l.endswith("|") for l in t),
+              "%s: a ragged table: %r" % (what, t[:3]))
+        check(re.match(r"^\|(\s*:?-{3,}:?\s*\|)+$", t[1]),
+              "%s: no separator row: %r" % (what, t[1]))
+    check(tables and "`tk_nanotime`" in tables[0][2],
+          "%s: tk_nanotime is not the first row" % what)
+    check(re.search(r"\*\*tk_nanotime: [\d.]+ \u00b1 [\d.]+ \u00d7 "
+                    r"(faster|slower) than", text),
+          "%s: no summary line" % what)
+    check("`timekeep bench " in text, "%s: no command" % what)
+
+
+def t_export():
+    d = tempfile.mkdtemp()
+    try:
+        md, cv = os.path.join(d, "b.md"), os.path.join(d, "b.csv")
+        p = run_ok(["bench", "--export-markdown", md, "--export-csv", cv] +
+                   SHORT_BENCH)
+        check(os.path.exists(md) and os.path.exists(cv),
+              "bench exports: files not written: %r" % p.stdout[-200:])
+        if os.path.exists(cv):
+            check_csv(open(cv, encoding="utf-8").read(), "--export-csv")
+        if os.path.exists(md):
+            check_markdown(open(md, encoding="utf-8").read(),
+                           "--export-markdown")
+        p = run_ok(["bench", "--export-csv", "-"] + SHORT_BENCH)
+        check_csv(p.stdout, "--export-csv -")
+        p = run_ok(["bench", "--export-markdown", "-"] + SHORT_BENCH)
+        check_markdown(p.stdout, "--export-markdown -")
+        p = run(["bench", "--export-csv", os.path.join(d, "no", "x.csv")] +
+                SHORT_BENCH)
+        check(p.returncode == 1 and "cannot write" in p.stderr,
+              "bench --export-csv into a missing directory: exit %d %r" %
+              (p.returncode, p.stderr))
+    finally:
+        shutil.rmtree(d)
+
+
+# ---- plot ------------------------------------------------------------------
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def t_plot():
+    d = tempfile.mkdtemp()
+    try:
+        svg = os.path.join(d, "b.svg")
+        j = run_json(["bench", "--json", "--plot", svg] + SHORT_BENCH)
+        if j:
+            check_svg(open(svg, encoding="utf-8").read(), j, "--plot")
+        p = run_ok(["bench", "--plot", "-"] + SHORT_BENCH)
+        check(p.stdout.startswith("<?xml"), "--plot -: stdout is no SVG: "
+              "%r" % p.stdout[:100])
+        check_svg(p.stdout, j or {}, "--plot -")
+        if shutil.which("rsvg-convert") is None:
+            skips.append("rsvg-convert (Debian librsvg2-bin) is not "
+                         "installed: the SVG was not rendered")
+            return
+        png = os.path.join(d, "b.png")
+        r = subprocess.run(["rsvg-convert", svg, "-o", png],
+                           capture_output=True, text=True, timeout=60)
+        check(r.returncode == 0 and r.stderr == "",
+              "rsvg-convert: exit %d: %r" % (r.returncode, r.stderr))
+        if os.path.exists(png):
+            head = open(png, "rb").read(24)
+            check(head[:8] == b"\x89PNG\r\n\x1a\n" and
+                  int.from_bytes(head[16:20], "big") >= 900,
+                  "rsvg-convert wrote no PNG of the chart's width")
+    finally:
+        shutil.rmtree(d)
+
+
+def check_svg(text, j, what):
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as e:
+        check(False, "%s: not XML: %s" % (what, e))
+        return
+    check(root.tag == SVG_NS + "svg", "%s: root is %r" % (what, root.tag))
+    check(root.find(SVG_NS + "title") is not None, "%s: no <title>" % what)
+    texts = " ".join("".join(t.itertext()) for t in root.iter(SVG_NS + "text"))
+    for r in j.get("results", []):
+        check(r["name"] in texts, "%s: no label for %s" % (what, r["name"]))
+    for word in ("faster than", "log scale", "Threads", "KVM" if
+                 j.get("machine", {}).get("hypervisor") == "KVM" else "",
+                 "clocksource", "Single-call latency"):
+        check(word in texts, "%s: no %r in the text" % (what, word))
 
 
 # ---- bench_clocks ----------------------------------------------------------
 
 def t_bench_clocks():
     p = run_ok(["--rounds", "3", "--calls", "2000"])
-    for word in ("cpu", "kernel", "source", "tk_nanotime", "target",
+    flat = " ".join(p.stdout.split())
+    for word in ("cpu", "kernel", "source", "tk_nanotime",
+                 "Targets for the machine kind the project is measured on "
+                 "(2-vCPU KVM guest)", "This machine: a ",
                  "clock_gettime(MONOTONIC)", "2 threads"):
-        check(word in p.stdout, "bench_clocks: no %r in %r" %
+        check(word in flat, "bench_clocks: no %r in %r" %
               (word, p.stdout[:300]))
+    check("NOT MET" not in p.stdout, "bench_clocks: a bare NOT MET")
+    fits(p.stdout, "bench_clocks")
     p = run(["--rounds", "abc"])
     check(p.returncode == 2, "bench_clocks --rounds abc: exit %d" %
           p.returncode)
@@ -478,7 +743,8 @@ def main():
         return 2
     tool, group = args
     groups = {"usage": t_usage, "now": t_now, "info": t_info,
-              "bench": t_bench, "check": t_check,
+              "bench": t_bench, "check": t_check, "width": t_width,
+              "progress": t_progress, "export": t_export, "plot": t_plot,
               "bench_clocks": t_bench_clocks}
     if group not in groups:
         print("unknown group %r" % group)
@@ -487,6 +753,9 @@ def main():
     if failures:
         print("%d failure(s) in %s" % (len(failures), group))
         return 1
+    if skips:
+        print("SKIP: %s" % "; ".join(skips))
+        return 77
     print("ok: %s" % group)
     return 0
 

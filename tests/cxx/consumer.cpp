@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The C++ consumer (STYLE 72): timekeep.h in a C++ translation unit, the
+ * The C++ consumer: timekeep.h in a C++ translation unit, the
  * library called from C++, built against an installed timekeep by
  * scripts/install-test.sh (g++ -std=c++11 -Wall -Wextra -Werror, through
  * pkg-config) and by tests/cxx/CMakeLists.txt (find_package).  It follows

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
-# Header compile checks (STYLE 72): include/timekeep.h must compile alone
+# Header compile checks: include/timekeep.h must compile alone
 # and in use (tests/header/alone.c, use.c) as strict C and as C++, with
 # warnings as errors, under every C and C++ compiler installed of gcc,
 # clang, g++ and clang++.
