@@ -30,7 +30,7 @@ extern "C" {
 
 /* The version, parsed by the build from these three lines. */
 #define TK_VERSION_MAJOR 1
-#define TK_VERSION_MINOR 0
+#define TK_VERSION_MINOR 1
 #define TK_VERSION_PATCH 0
 
 #if defined(_WIN32)

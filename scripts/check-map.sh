@@ -25,13 +25,14 @@ map_path, header_path = sys.argv[1:3]
 def strip_comments(text):
     return re.sub(r"/\*.*?\*/|//[^\n]*", " ", text, flags=re.S)
 
-# The map: every name between "global:" and "local:", each ending in ';'.
+# The map: every name between "global:" and "local:" (or the node's end),
+# each ending in ';', over every version node.
 m = strip_comments(open(map_path).read())
-g = re.search(r"global\s*:(.*?)(local\s*:|\}\s*;)", m, re.S)
-if not g:
+parts = re.findall(r"global\s*:(.*?)(?:local\s*:|\}[^;]*;)", m, re.S)
+if not parts:
     print("check-map: %s has no global: part" % map_path)
     sys.exit(1)
-listed = [n.strip() for n in g.group(1).split(";") if n.strip()]
+listed = [n.strip() for g in parts for n in g.split(";") if n.strip()]
 bad = [n for n in listed if not re.fullmatch(r"tk_[a-z0-9_]+", n)]
 if bad:
     print("check-map: %s: not a plain tk_ function name: %s"
