@@ -153,7 +153,8 @@ spawn(const char *self, const char *what, int n, double per_ns, double *first,
 	snprintf(cmd, sizeof(cmd), "'%s' --child %s", self, what);
 	for (i = 0; i < n; i++) {
 		p = popen(cmd, "r");
-		if (p == NULL || fscanf(p, "%" SCNu64 " %" SCNu64, &a, &b) != 2) {
+		if (p == NULL ||
+		    fscanf(p, "%" SCNu64 " %" SCNu64, &a, &b) != 2) {
 			fprintf(stderr, "bench_startup: child failed\n");
 			exit(1);
 		}
@@ -199,9 +200,9 @@ cpu0_steal(void)
 	if (f == NULL)
 		return 0;
 	while (fgets(line, sizeof(line), f) != NULL)
-		if (sscanf(line,
-		        "cpu0 %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
-		        &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 8)
+		if (sscanf(line, "cpu0 %llu %llu %llu %llu %llu %llu %llu %llu",
+		        &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+		        &v[7]) == 8)
 			break;
 	fclose(f);
 	return v[7];
@@ -292,7 +293,8 @@ main(int argc, char **argv)
 	CPU_ZERO(&cpus);
 	CPU_SET(0, &cpus);
 	if (sched_setaffinity(0, sizeof(cpus), &cpus) != 0)
-		printf("(could not pin to CPU 0: interrupts are counted there)\n");
+		printf(
+		    "(could not pin to CPU 0: interrupts are counted there)\n");
 	lat = malloc(sizeof(*lat) * (size_t)CALLS);
 	if (lat == NULL)
 		return 1;

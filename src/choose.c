@@ -200,7 +200,8 @@ tk__route_nanotime(int clock, int ordered)
 		if (state[i] == 0 &&
 		    sources[i]->nanotime(clock, ordered, &ns) == 0)
 			return ns;
-	if (tk__sys_clock_gettime(clock ? CLOCK_REALTIME : CLOCK_MONOTONIC, &ts))
+	if (tk__sys_clock_gettime(
+	        clock ? CLOCK_REALTIME : CLOCK_MONOTONIC, &ts))
 		return 0; /* cannot happen for these two ids */
 	return tk__timespec_to_ns(&ts);
 }
@@ -229,7 +230,8 @@ tk__route_bintime(int abs, struct tk_bintime *bt)
 	for (i = route_start(); i < NSOURCES; i++)
 		if (state[i] == 0 && sources[i]->bintime(abs, bt) == 0)
 			return 0;
-	err = tk__sys_clock_gettime(abs ? CLOCK_REALTIME : CLOCK_MONOTONIC, &ts);
+	err =
+	    tk__sys_clock_gettime(abs ? CLOCK_REALTIME : CLOCK_MONOTONIC, &ts);
 	if (err == 0)
 		tk_timespec_to_bintime(&ts, bt);
 	return err;
@@ -307,8 +309,9 @@ tk__source_entry(
 		if (state[i] == 0 && sources[i]->serves != NULL &&
 		    !sources[i]->serves()) {
 			*usable = 0;
-			*whyp = sources[i]->status != NULL ? sources[i]->status()
-			                                   : why[i];
+			*whyp = sources[i]->status != NULL
+			    ? sources[i]->status()
+			    : why[i];
 		}
 	}
 	return NSOURCES;

@@ -32,23 +32,26 @@
 #include "fast_tiers.h"
 
 #define TK_FAST_NONE_(tier)                                                    \
-	static inline __attribute__((always_inline)) int                      \
-	    tk__fast_##tier##_ns_none(int c, int o, int64_t *ns)               \
+	static inline                                                          \
+	    __attribute__((always_inline)) int tk__fast_##tier##_ns_none(      \
+	        int c, int o, int64_t *ns)                                     \
 	{                                                                      \
 		(void)c;                                                       \
 		(void)o;                                                       \
 		(void)ns;                                                      \
 		return -1;                                                     \
 	}                                                                      \
-	static inline __attribute__((always_inline)) int                      \
-	    tk__fast_##tier##_ts_none(int c, struct timespec *ts)              \
+	static inline                                                          \
+	    __attribute__((always_inline)) int tk__fast_##tier##_ts_none(      \
+	        int c, struct timespec *ts)                                    \
 	{                                                                      \
 		(void)c;                                                       \
 		(void)ts;                                                      \
 		return -1;                                                     \
 	}                                                                      \
-	static inline __attribute__((always_inline)) int                      \
-	    tk__fast_##tier##_ticks_none(int o, uint64_t *t)                   \
+	static inline                                                          \
+	    __attribute__((always_inline)) int tk__fast_##tier##_ticks_none(   \
+	        int o, uint64_t *t)                                            \
 	{                                                                      \
 		(void)o;                                                       \
 		(void)t;                                                       \

@@ -400,7 +400,8 @@ test_periodic(void **state)
 		W.kr = i % 2 ? 1 + 80e-6 : 1 - 60e-6;
 		run(&wt, 1e6, 2e9, 0);
 		worst = run(&wt, gaps_ms[i] * 1e6, gaps_ms[i] * 1e6 * 60, 0);
-		print_message("a read every %g ms: max |error| %" PRId64 " ns\n",
+		print_message("a read every %g ms: max |error| %" PRId64
+		              " ns\n",
 		    gaps_ms[i], worst);
 		assert_int64_le(worst, 100);
 	}
@@ -492,8 +493,8 @@ stopped_winder(enum tk__hands_point at, int abandon)
 	assert_true(stop_hits >= 1); /* readers meanwhile may pass it too */
 	print_message("%s at point %d: %d reads meanwhile, max |error| "
 	              "%" PRId64 " ns, one value for %" PRId64 " ns\n",
-	    abandon ? "abandoned" : "stopped", (int)at, stop_reads,
-	    stop_worst, stop_repeat_ns);
+	    abandon ? "abandoned" : "stopped", (int)at, stop_reads, stop_worst,
+	    stop_repeat_ns);
 	assert_int64_le(stop_worst, 5000);
 	assert_int64_le(stop_repeat_ns, 5000);
 	/* Fully recovered: windups go on and reads are accurate again. */

@@ -101,7 +101,8 @@ int tk__hands_setup(struct tk__hands *h);
  * slow path.  0 and *ns, or a negative routing value (the kernel's error;
  * -EAGAIN after the bounded retries; -ENOSYS for a page never set up).
  */
-int tk__hands_nanotime(struct tk__hands *h, int clock, int ordered, int64_t *ns);
+int tk__hands_nanotime(
+    struct tk__hands *h, int clock, int ordered, int64_t *ns);
 
 /* The slow path alone (src/hands/hands_slow.c). */
 int tk__hands_slow(struct tk__hands *h, int clock, int ordered, int64_t *ns);

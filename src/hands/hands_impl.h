@@ -81,7 +81,8 @@ struct tk__hands_snap {
 };
 
 /* The cold half of a slot, field by field (relaxed). */
-void tk__hands_cold_load(const struct tk__hands_cold *s, struct tk__hands_cold *o);
+void tk__hands_cold_load(
+    const struct tk__hands_cold *s, struct tk__hands_cold *o);
 
 /* 0 and *sn, or -EAGAIN (a slot changing under the read). */
 int tk__hands_snap(struct tk__hands *h, struct tk__hands_snap *sn);

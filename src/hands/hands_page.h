@@ -162,8 +162,8 @@ tk__hands_w_v(uint64_t w, int64_t base)
  * publish this bound" (never as a smaller V).  v below base is base.
  */
 static inline uint64_t
-tk__hands_w_make(unsigned slot, uint64_t flags, uint64_t seq, int64_t v,
-    int64_t base)
+tk__hands_w_make(
+    unsigned slot, uint64_t flags, uint64_t seq, int64_t v, int64_t base)
 {
 	uint64_t rel = v > base ? (uint64_t)v - (uint64_t)base : 0;
 
@@ -323,12 +323,12 @@ _Static_assert(sizeof(struct tk__hands_cold) == 192, "cold: three lines");
 _Static_assert(sizeof(struct tk__hands_hist) == 64, "hist: one line");
 _Static_assert(__builtin_offsetof(struct tk__hands_page, front) == 0,
     "the front is the page's first line");
-_Static_assert(__builtin_offsetof(struct tk__hands_page, hdr) == 128,
-    "then the header");
+_Static_assert(
+    __builtin_offsetof(struct tk__hands_page, hdr) == 128, "then the header");
 _Static_assert(__builtin_offsetof(struct tk__hands_page, pub) == 192,
     "then the publication word");
-_Static_assert(__builtin_offsetof(struct tk__hands_page, ring) == 320,
-    "then the ring");
+_Static_assert(
+    __builtin_offsetof(struct tk__hands_page, ring) == 320, "then the ring");
 _Static_assert(__builtin_offsetof(struct tk__hands_page, hist) == 2368,
     "then the history");
 _Static_assert(sizeof(struct tk__hands_page) % TK_HANDS_PAGE_ALIGN == 0,

@@ -99,7 +99,8 @@ tk__hands_beyond(const struct tk__hands_hot *hot, uint64_t c)
 }
 
 static void
-set_sample(uint64_t *c, int64_t *k, uint64_t *w, const struct tk__hands_sample *s)
+set_sample(
+    uint64_t *c, int64_t *k, uint64_t *w, const struct tk__hands_sample *s)
 {
 	*c = s->c;
 	*k = s->k;
@@ -284,8 +285,8 @@ plan_junction(const struct tk__hands_plan_in *in, struct tk__hands_cold *nc,
 		cont = (int64_t)((uint64_t)floor_ +
 		    (uint64_t)round_ns((double)past * rate));
 		e = tk__hands_isub_sat(cont, kc);
-		if ((double)past * rate > (double)in->gap_ns ||
-		    e < -slew_ns || e > slew_ns) {
+		if ((double)past * rate > (double)in->gap_ns || e < -slew_ns ||
+		    e > slew_ns) {
 			b = kc;
 			kind = e > slew_ns ? TK_HANDS_K_SLOW : TK_HANDS_K_STEP;
 		} else {
@@ -311,8 +312,8 @@ plan_junction(const struct tk__hands_plan_in *in, struct tk__hands_cold *nc,
  * not a usable rate.
  */
 static uint64_t
-plan_mult(struct tk__hands_cold *nc, double rate, int64_t b, int64_t kc,
-    int64_t i_ns)
+plan_mult(
+    struct tk__hands_cold *nc, double rate, int64_t b, int64_t kc, int64_t i_ns)
 {
 	const double slew = TK_HANDS_SLEW_PPM * 1e-6;
 	double adj = (double)tk__hands_isub_sat(b, kc) / (double)i_ns;
@@ -330,8 +331,8 @@ plan_mult(struct tk__hands_cold *nc, double rate, int64_t b, int64_t kc,
 
 /* REALTIME - MONOTONIC, intersected with what earlier samples allow. */
 static int64_t
-plan_real(struct tk__hands_cold *nc, const struct tk__hands_sample *s,
-    double rate)
+plan_real(
+    struct tk__hands_cold *nc, const struct tk__hands_sample *s, double rate)
 {
 	int64_t rk, real, u, lo, hi;
 
@@ -374,7 +375,8 @@ plan_range(struct tk__hands_hot *nh, uint64_t c0, int64_t b, int64_t i_ns)
 }
 
 int
-tk__hands_plan(const struct tk__hands_plan_in *in, struct tk__hands_plan_out *out)
+tk__hands_plan(
+    const struct tk__hands_plan_in *in, struct tk__hands_plan_out *out)
 {
 	struct tk__hands_hot *nh = &out->hot;
 	struct tk__hands_cold *nc = &out->cold;

@@ -68,9 +68,8 @@ tk__hands_front_pass(const struct tk__hands_page *pg, int clock, int ordered,
 	}
 	c = counter(ordered);
 	*v = k + tk__mulhi64((uint32_t)c, mult);
-	if (__builtin_expect(tk__th_read_retry_even(&f->gen, gen) ||
-	            c - base >= span,
-	        0))
+	if (__builtin_expect(
+	        tk__th_read_retry_even(&f->gen, gen) || c - base >= span, 0))
 		return -1;
 	return 0;
 }

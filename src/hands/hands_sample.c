@@ -38,7 +38,8 @@ tk__hands_kernel_ns(struct tk__hands *h, clockid_t id, int64_t *ns)
 }
 
 int
-tk__hands_sample(struct tk__hands *h, struct tk__hands_sample *s, int n, int real)
+tk__hands_sample(
+    struct tk__hands *h, struct tk__hands_sample *s, int n, int real)
 {
 	uint64_t c0, c1, best = UINT64_MAX;
 	int64_t k;
@@ -131,8 +132,8 @@ page_init(struct tk__hands *h)
 	tk__store_relaxed(&pg->hdr.size, (uint32_t)sizeof(*pg));
 	tk__store_relaxed(&pg->hdr.final_ns, INT64_MIN);
 	/* Relaxed: made visible by the release store of READY below. */
-	tk__store_relaxed(&pg->pub.word,
-	    tk__hands_w_make(TK_HANDS_W_NONE, 0, 0, s.k, s.k));
+	tk__store_relaxed(
+	    &pg->pub.word, tk__hands_w_make(TK_HANDS_W_NONE, 0, 0, s.k, s.k));
 	/*
 	 * Release: the header and the word are complete before READY; pairs
 	 * with the acquire load of state in tk__hands_slow().
@@ -184,7 +185,8 @@ tk__hands_reinit(struct tk__hands *h)
 	err = page_init(h);
 	if (err != 0) {
 		/* Release: partner, the acquire load in tk__hands_slow(). */
-		tk__store_release(&h->page->hdr.state, (uint32_t)TK_HANDS_WIPED);
+		tk__store_release(
+		    &h->page->hdr.state, (uint32_t)TK_HANDS_WIPED);
 		return err;
 	}
 	return -EAGAIN;

@@ -137,8 +137,8 @@ answer_open(struct tk__hands *h, const struct tk__hands_snap *sn, int want_real,
 	w2 = tk__load_relaxed(&h->page->pub.word);
 	if (w2 != w)
 		return -EAGAIN;
-	o->mono = tk__hands_max(o->mono,
-	    tk__hands_max(sn->base, tk__hands_w_v(w, sn->base)));
+	o->mono = tk__hands_max(
+	    o->mono, tk__hands_max(sn->base, tk__hands_w_v(w, sn->base)));
 	if (sn->has_hands)
 		o->real = o->mono + sn->hot.real_ns;
 	return 0;
@@ -364,8 +364,8 @@ tk__hands_wind(struct tk__hands *h)
 		return -ENOSYS;
 	if (sn.has_hands) {
 		c = h->counter(1);
-		if (c - sn.hot.base_count < sn.hot.windup_count -
-		        sn.hot.base_count)
+		if (c - sn.hot.base_count <
+		    sn.hot.windup_count - sn.hot.base_count)
 			return -EALREADY; /* not due */
 	}
 	return tk__hands_wind_from(h, &sn);

@@ -113,9 +113,10 @@ hot_store(struct tk__hands_hot *d, const struct tk__hands_hot *v)
 
 /* The cold half field by field: relaxed, inside the slot's generation. */
 #define COLD_FIELDS(X)                                                         \
-	X(seq) X(epoch_seq) X(rate) X(rate_len) X(a_c) X(a_k) X(a_w) X(q_c) X(q_k) X(q_w)  \
-	X(p_c) X(p_k) X(p_w) X(real_lo) X(real_hi) X(flags) X(slow_since)     \
-	X(err_ns) X(cont_ns) X(interval_ns) X(kind)
+	X(seq)                                                                 \
+	X(epoch_seq) X(rate) X(rate_len) X(a_c) X(a_k) X(a_w) X(q_c) X(q_k)    \
+	    X(q_w) X(p_c) X(p_k) X(p_w) X(real_lo) X(real_hi) X(flags)         \
+	        X(slow_since) X(err_ns) X(cont_ns) X(interval_ns) X(kind)
 
 static void
 cold_store(struct tk__hands_cold *d, const struct tk__hands_cold *v)
@@ -206,8 +207,7 @@ kernel_gone_slow(struct tk__hands *h, struct tk__hands_cold *nc,
 static void
 hist_append(struct tk__hands *h, const struct tk__hands_hot *hot, uint64_t seq)
 {
-	struct tk__hands_hist *e =
-	    &h->page->hist[seq & (TK_HANDS_NHIST - 1u)];
+	struct tk__hands_hist *e = &h->page->hist[seq & (TK_HANDS_NHIST - 1u)];
 	uint32_t odd;
 
 	if (!tk__th_claim(&e->gen, &odd))
@@ -231,7 +231,8 @@ same_hands(uint64_t a, uint64_t b)
 }
 
 void
-tk__hands_mirror(struct tk__hands *h, const struct tk__hands_hot *hot, uint64_t w)
+tk__hands_mirror(
+    struct tk__hands *h, const struct tk__hands_hot *hot, uint64_t w)
 {
 	struct tk__hands_page *pg = h->page;
 	struct tk__hands_front f;
@@ -267,7 +268,8 @@ tk__hands_mirror(struct tk__hands *h, const struct tk__hands_hot *hot, uint64_t 
 
 /* Write the planned hands into a free ring slot: its index, or -1. */
 static int
-ring_write(struct tk__hands *h, unsigned cur, const struct tk__hands_plan_out *out)
+ring_write(
+    struct tk__hands *h, unsigned cur, const struct tk__hands_plan_out *out)
 {
 	struct tk__hands_slot *r = h->page->ring;
 	uint32_t odd = 0;
@@ -332,9 +334,10 @@ wind_closed(struct tk__hands *h, const struct tk__hands_snap *sn, uint64_t wc,
 		reopen(h, wc, vclose, sn->base);
 		return -EAGAIN;
 	}
-	if (err == 0 || (sn->has_hands &&
-	                    kernel_gone_slow(h, &out.cold, &in.s,
-	                        tk__hands_rate_d(out.cold.rate))))
+	if (err == 0 ||
+	    (sn->has_hands &&
+	        kernel_gone_slow(
+	            h, &out.cold, &in.s, tk__hands_rate_d(out.cold.rate))))
 		return disable(h, wc, bmin);
 	pause_at(h, TK_HANDS_AT_SAMPLED);
 	slot = ring_write(h, sn->has_hands ? cur : 0, &out);
@@ -429,8 +432,8 @@ tk__hands_wind_from(struct tk__hands *h, const struct tk__hands_snap *sn)
 		 * then give up at the real one.
 		 */
 		wc = tk__hands_w_make(tk__hands_w_slot(w), TK_HANDS_W_CLOSING,
-		    tk__hands_w_seq(w),
-		    sn->base + (int64_t)TK_HANDS_W_V_MAX, sn->base);
+		    tk__hands_w_seq(w), sn->base + (int64_t)TK_HANDS_W_V_MAX,
+		    sn->base);
 	}
 	/*
 	 * CAS: the word is ours to publish from.  Acquire, the hands and

@@ -31,8 +31,8 @@ syscall_nanotime(int clock, int ordered, int64_t *ns)
 	int err;
 
 	(void)ordered; /* a system call orders everything before it */
-	err =
-	    tk__sys_clock_gettime(clock ? CLOCK_REALTIME : CLOCK_MONOTONIC, &ts);
+	err = tk__sys_clock_gettime(
+	    clock ? CLOCK_REALTIME : CLOCK_MONOTONIC, &ts);
 	if (err != 0)
 		return err;
 	*ns = tk__timespec_to_ns(&ts);

@@ -22,8 +22,18 @@ int tk__x86_order = TK_X86_ORDER_MFENCE_LFENCE;
  * only asks twice.
  */
 static const uint32_t cpuid_leaves[] = {
-	0, 1, 0x15, 0x16, 0x40000000u, 0x40000010u, 0x80000000u,
-	0x80000001u, 0x80000002u, 0x80000003u, 0x80000004u, 0x80000007u,
+	0,
+	1,
+	0x15,
+	0x16,
+	0x40000000u,
+	0x40000010u,
+	0x80000000u,
+	0x80000001u,
+	0x80000002u,
+	0x80000003u,
+	0x80000004u,
+	0x80000007u,
 };
 #define NLEAVES (sizeof(cpuid_leaves) / sizeof(cpuid_leaves[0]))
 static uint32_t cpuid_val[NLEAVES][4];
