@@ -8,3 +8,7 @@ if(NOT TK_OS STREQUAL "linux")
 endif()
 
 tk_test(test_truetime SOURCES test_truetime.c TIMEOUT 120)
+tk_test(test_truetime_clockbound SOURCES test_truetime_clockbound.c
+	TIMEOUT 300)
+tk_test(test_truetime_vmclock SOURCES test_truetime_vmclock.c TIMEOUT 300)
+tk_test(test_truetime_fbclock SOURCES test_truetime_fbclock.c TIMEOUT 300)

@@ -321,7 +321,8 @@ vm_read(struct tk_truetime *r)
 {
 	struct vm_snap s;
 
-	if (vm_snapshot(vm_page, &s, 1) != 0 || !vm_valid(&s, vm_len)) {
+	if (vm_snapshot(vm_page, &s, 1) != 0 || !vm_valid(&s, vm_len) ||
+	    !vm_has_time(&s)) {
 		tt_unknown(r, TK_TRUETIME_UNKNOWN);
 		return;
 	}

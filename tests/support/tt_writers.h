@@ -165,6 +165,9 @@ struct tt_fb_data {
 
 /* fbclock_clockdata_store_data_v2: seq odd, data, seq even (0 -> 2). */
 void tt_fb_write(void *seg, const struct tt_fb_data *d);
+/* The same, calling between() after each field (a slow writer). */
+void tt_fb_write_paced(
+    void *seg, const struct tt_fb_data *d, void (*between)(void));
 
 /*
  * Make the library choose its provider again at the next call, from
