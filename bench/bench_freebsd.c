@@ -2,20 +2,29 @@
 /*
  * What reading a FreeBSD timekeep page costs, on this machine: the kernel
  * emulator (tests/support/fbsd_emu.c) publishes a page at 1 kHz as
- * FreeBSD's kernel does, and these candidates are timed in interleaved
- * rounds within one run:
+ * FreeBSD's kernel does, TIMEKEEP_SOURCE=freebsd:PATH makes the library
+ * read it, and these candidates are timed in interleaved rounds within one
+ * run:
  *
- *   reader        tk__fbsd_nanotime(): the page reader itself (libc's
- *		   binuptime, ordered counter read) and the exact ns floor
- *   tk_nanotime   the public entry point with TIMEKEEP_SOURCE=freebsd:PATH
- *		   (source choice check, dispatch, reader, conversion)
+ *   tier          the fast tier as tk_nanotime() inlines it
+ *		   (tk__fast_fbsd_ns(), src/source/fbsd_fast.h) in an
+ *		   out-of-line function, with the source's hook behind it
+ *   tier ts       the same for a timespec (tk__fast_fbsd_ts()), as
+ *		   tk_clock_gettime(CLOCK_MONOTONIC) inlines it
+ *   full reader   what the hooks fall back to: libc's binuptime() loop
+ *		   (src/source/fbsd_reader.c) and the exact ns floor
+ *   tk_nanotime   the public entry point, as the library wires it today
+ *		   (until the tier is inline there: the chooser's dispatch,
+ *		   then the source's hook, which tries the tier first)
  *   counter       the bare ordered counter read, tk__counter_ordered()
  *   clock_gettime glibc's clock_gettime(CLOCK_MONOTONIC) (the Linux vDSO)
  *
  * Each round times BATCH calls of each candidate (a new order every
  * round); the table gives the median, min and max ns/call over the
- * rounds and the ratio of medians to the counter read.  The goal for the
- * reader is <= 1.15 x the counter read.
+ * rounds and the ratio of medians to the counter read.  The target for
+ * tk_nanotime with this source is <= 1.15 x the counter read.  The tier's
+ * share of answers (the rest went to the hook: a windup since the record
+ * was made) is printed below the table.
  *
  *   usage: bench_freebsd [rounds]
  */
@@ -27,22 +36,75 @@
 
 #include "counter.h"
 #include "fbsd_emu.h"
+#include "source/fbsd_fast.h"
 #include "source/freebsd.h"
+#include "source/source.h"
 
 #define BATCH 200000
 #define MAX_ROUNDS 1001
 
-enum { C_READER, C_NANOTIME, C_COUNTER, C_GLIBC, NCAND };
+enum { C_TIER, C_TIER_TS, C_READER, C_NANOTIME, C_COUNTER, C_GLIBC, NCAND };
 
 static const char *const names[NCAND] = {
-	"reader tk__fbsd_nanotime()",
+	"tier tk__fast_fbsd_ns()",
+	"tier tk__fast_fbsd_ts()",
+	"full reader",
 	"tk_nanotime() [freebsd]",
 	"ordered counter read",
 	"glibc clock_gettime(MONO)",
 };
 
-static const struct fbsd_vdso_timekeep *page;
 static volatile int64_t sink;
+static uint64_t served, asked;
+
+static const struct fbsd_vdso_timekeep *page;
+
+/* The full reader alone. */
+static __attribute__((noinline)) int64_t
+reader_nanotime(void)
+{
+	struct tk__fbsd_read rd;
+	struct tk_bintime bt;
+
+	if (tk__fbsd_read(page, &rd, NULL) != 0)
+		return 0;
+	tk__fbsd_read_bintime(&rd, 0, &bt);
+	return tk__fbsd_bintime_to_ns_sat(&bt);
+}
+
+/* The source's hook: the tier again, then the full reader. */
+static __attribute__((noinline)) int64_t
+hook_nanotime(void)
+{
+	int64_t ns = 0;
+
+	(void)tk__source_freebsd.nanotime(0, 1, &ns);
+	return ns;
+}
+
+/*
+ * What tk_nanotime() is with the tier wired in: the tier, else the hook
+ * (whose result goes through its own variable, so that the tier's stays in
+ * a register).
+ */
+static __attribute__((noinline)) int64_t
+tier_nanotime(void)
+{
+	int64_t ns;
+
+	if (__builtin_expect(tk__fast_fbsd_ns(0, 1, &ns) == 0, 1))
+		return ns;
+	return hook_nanotime();
+}
+
+/* The same for tk_clock_gettime(CLOCK_MONOTONIC). */
+static __attribute__((noinline)) int
+tier_gettime(struct timespec *ts)
+{
+	if (__builtin_expect(tk__fast_fbsd_ts(0, ts) == 0, 1))
+		return 0;
+	return tk__source_freebsd.gettime(CLOCK_MONOTONIC, ts);
+}
 
 static int64_t
 now_ns(void)
@@ -63,9 +125,19 @@ run(int c)
 
 	t0 = now_ns();
 	switch (c) {
+	case C_TIER:
+		for (i = 0; i < BATCH; i++)
+			acc += tier_nanotime();
+		break;
+	case C_TIER_TS:
+		for (i = 0; i < BATCH; i++) {
+			tier_gettime(&ts);
+			acc += ts.tv_nsec;
+		}
+		break;
 	case C_READER:
 		for (i = 0; i < BATCH; i++)
-			acc += tk__fbsd_nanotime(page, 0, 1).ns;
+			acc += reader_nanotime();
 		break;
 	case C_NANOTIME:
 		for (i = 0; i < BATCH; i++)
@@ -87,6 +159,22 @@ run(int c)
 	return (double)(t1 - t0) / BATCH;
 }
 
+/* How often the tier answers by itself over n calls. */
+static void
+count_served(int n)
+{
+	int64_t ns;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		asked++;
+		if (tk__fast_fbsd_ns(0, 1, &ns) == 0)
+			served++;
+		else
+			(void)tk__source_freebsd.nanotime(0, 1, &ns);
+	}
+}
+
 static int
 cmp_double(const void *a, const void *b)
 {
@@ -96,24 +184,24 @@ cmp_double(const void *a, const void *b)
 }
 
 static void
-cpu_model(char *buf, size_t len)
+print_machine(struct fbsd_emu *e, int rounds)
 {
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	char line[256];
+	struct tk_counter_info ci;
+	struct utsname u;
 
-	snprintf(buf, len, "unknown");
-	if (f == NULL)
-		return;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		char *colon = strchr(line, ':');
-
-		if (colon != NULL && strncmp(line, "model name", 10) == 0) {
-			snprintf(buf, len, "%s", colon + 2);
-			buf[strcspn(buf, "\n")] = '\0';
-			break;
-		}
-	}
-	fclose(f);
+	memset(&ci, 0, sizeof(ci));
+	(void)tk_counter_info(&ci);
+	uname(&u);
+	printf("cpu:     %s\n", ci.model[0] ? ci.model : "unknown");
+	printf("kernel:  %s %s %s\n", u.sysname, u.release, u.machine);
+	printf("counter: %s (%s); page: %s layout, th_x86_shift %u, "
+	       "%llu Hz, windup 1 kHz\n",
+	    ci.kind ? ci.kind : "?", ci.ordering ? ci.ordering : "?",
+	    FBSD_HOST_ABI, fbsd_emu_shift(e),
+	    (unsigned long long)fbsd_emu_freq(e));
+	printf("source:  %s\n", tk_source());
+	printf("rounds:  %d x %d calls per candidate, interleaved\n\n", rounds,
+	    BATCH);
 }
 
 int
@@ -121,8 +209,7 @@ main(int argc, char **argv)
 {
 	static double t[NCAND][MAX_ROUNDS];
 	struct fbsd_emu_config cfg = { .discipline = 1 };
-	char model[128], env[300];
-	struct utsname u;
+	char env[300];
 	struct fbsd_emu *e;
 	int rounds = argc > 1 ? atoi(argv[1]) : 31;
 	int r, k, c;
@@ -142,26 +229,23 @@ main(int argc, char **argv)
 		fbsd_emu_destroy(e);
 		return 1;
 	}
-
-	cpu_model(model, sizeof(model));
-	uname(&u);
-	printf("cpu:     %s\n", model);
-	printf("kernel:  %s %s %s\n", u.sysname, u.release, u.machine);
-	printf("counter: %s; page: %s layout, th_x86_shift %u, %llu Hz, "
-	       "windup 1 kHz\n",
-	    tk__fbsd_counter_name(), FBSD_HOST_ABI, fbsd_emu_shift(e),
-	    (unsigned long long)fbsd_emu_freq(e));
-	printf("source:  %s\n", tk_source());
-	printf("rounds:  %d x %d calls per candidate, interleaved\n\n", rounds,
-	    BATCH);
+	print_machine(e, rounds);
+	if (strcmp(tk_source(), "freebsd") != 0) {
+		fprintf(stderr, "bench_freebsd: source %s, not freebsd\n",
+		    tk_source());
+		fbsd_emu_destroy(e);
+		return 1;
+	}
 
 	for (c = 0; c < NCAND; c++) /* warm up */
 		(void)run(c);
-	for (r = 0; r < rounds; r++)
+	for (r = 0; r < rounds; r++) {
 		for (k = 0; k < NCAND; k++) {
 			c = (k + r) % NCAND;
 			t[c][r] = run(c);
 		}
+		count_served(BATCH / 10);
+	}
 
 	printf("%-28s %9s %9s %9s %9s\n", "ns/call", "median", "min", "max",
 	    "x counter");
@@ -172,6 +256,8 @@ main(int argc, char **argv)
 	for (c = 0; c < NCAND; c++)
 		printf("%-28s %9.2f %9.2f %9.2f %9.3f\n", names[c], med[c],
 		    t[c][0], t[c][rounds - 1], med[c] / med[C_COUNTER]);
+	printf("\ntier answered %.4f%% of %llu calls by itself\n",
+	    100.0 * (double)served / (double)asked, (unsigned long long)asked);
 	fbsd_emu_destroy(e);
 	return 0;
 }

@@ -7,8 +7,9 @@
 # Generic code includes per-architecture and per-OS headers by a fixed name
 # (counter.h includes counter_arch.h, syscall.h includes syscall_arch.h):
 # the last two directories resolve those names for this build, so the C
-# files test no OS or arch macro (docs/design.md, "Layers").  Keep this file
-# free of target commands.
+# files test no OS or arch macro (docs/design.md, "Layers").  A module's
+# fragment cmake/src_<module>.cmake may append its own directory (it is
+# included after this file).  Keep this file free of target commands.
 set(TK_INCLUDES
 	${TK_TOP}/include
 	${TK_TOP}/src

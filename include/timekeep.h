@@ -209,6 +209,92 @@ TK_API int tk_timebase_convert(const void *rec, size_t size, uint64_t ticks,
     int64_t *mono_ns, int64_t *real_ns);
 
 /* ---- bounded time (tk_truetime): begin ---- */
+/*
+ * Bounded time: an interval [earliest_ns, latest_ns] of CLOCK_REALTIME (ns
+ * since the Unix epoch, UTC) that contains true time, with the semantics of
+ * Spanner's TrueTime (TT.now, TT.after, TT.before; OSDI 2012, section 3).
+ * The bound comes from what the machine's synchronisation daemons publish:
+ * a VMClock page (/dev/vmclock0), an AWS ClockBound segment, a Meta fbclock
+ * segment, or the kernel's NTP error estimate (adjtimex maxerror).  The
+ * provider is chosen once, at the first call; TIMEKEEP_TRUETIME=NAME[:PATH]
+ * forces one.  docs/truetime.md says how each is read and checked.
+ *
+ * Reads are lock-free, thread-safe and async-signal-safe, and make no
+ * system call, except that with the adjtimex provider one reader a second
+ * refreshes the kernel's figures (one adjtimex call, modes 0).
+ */
+enum tk_truetime_status {
+	/* No bound is claimed: the interval is [INT64_MIN, INT64_MAX]. */
+	TK_TRUETIME_UNKNOWN = 0,
+	/* The provider keeps the clock synchronised. */
+	TK_TRUETIME_SYNCHRONIZED = 1,
+	/* Not synchronised now; the bound grows at the provider's drift. */
+	TK_TRUETIME_FREE_RUNNING = 2,
+	/* The counter or VM was disrupted (migration, snapshot restore): no
+	 * bound, as for UNKNOWN, until the provider publishes a fresh one. */
+	TK_TRUETIME_DISRUPTED = 3,
+};
+
+struct tk_truetime {
+	int64_t earliest_ns; /* true time is not before this */
+	int64_t latest_ns; /* true time is not after this */
+	int64_t age_ns; /* since the provider measured the bound; -1: none */
+	int status; /* enum tk_truetime_status */
+	const char *provider; /* static: "vmclock", "clockbound", "fbclock",
+	                         "adjtimex" or "none" */
+};
+
+/* The interval now: 0, or -EFAULT for a NULL tt. */
+TK_API int tk_truetime(struct tk_truetime *tt);
+
+/* 1 if t_ns (CLOCK_REALTIME ns) is certainly past: t_ns < earliest. */
+TK_API int tk_truetime_after(int64_t t_ns);
+
+/* 1 if t_ns is certainly still to come: t_ns > latest. */
+TK_API int tk_truetime_before(int64_t t_ns);
+
+/*
+ * Commit wait: return once t_ns is certainly past (0).  Sleeps, then spins
+ * only for the last stretch.  deadline_ns is a CLOCK_MONOTONIC time as
+ * tk_nanotime() gives (INT64_MAX: none); -ETIMEDOUT when it comes first,
+ * -EAGAIN at once when no bound is claimed (status UNKNOWN or DISRUPTED:
+ * tk_truetime() says which; either may change later).
+ * Not for signal handlers: it sleeps.
+ */
+TK_API int tk_truetime_wait_until_past(int64_t t_ns, int64_t deadline_ns);
+
+/* Introspection, for tools (cold path: may open files, one system call). */
+#define TK_TRUETIME_MAX_FIELDS 24
+
+struct tk_truetime_field {
+	const char *name; /* as the provider's layout spells it */
+	uint64_t value; /* the raw bits read */
+	int is_signed; /* 1: print (int64_t)value */
+};
+
+struct tk_truetime_info {
+	const char *provider; /* as tk_truetime names it */
+	const char *path; /* the file or device mapped; "" if none */
+	const char *why; /* static sentence: why this provider (or none) */
+	int status; /* what tk_truetime says now */
+	const char *provider_status; /* the provider's own status word */
+	int64_t bound_ns; /* published bound at its as-of; -1: none */
+	int64_t age_ns; /* now - as-of; -1: none */
+	int64_t max_age_ns; /* the provider's promise; 0: it makes none */
+	int64_t drift_ppb; /* growth of the bound applied, ppb; -1: none */
+	int64_t timens_offset_ns; /* CLOCK_MONOTONIC time namespace offset */
+	int nfields; /* entries of fields[] filled */
+	struct tk_truetime_field fields[TK_TRUETIME_MAX_FIELDS];
+};
+
+/* The provider in use and its raw fields: 0, or -EFAULT. */
+TK_API int tk_truetime_info(struct tk_truetime_info *ti);
+
+/*
+ * Every provider in detection order, as tk_sources() lists sources: fills
+ * up to n entries, returns how many exist (5).
+ */
+TK_API int tk_truetime_providers(struct tk_source_info *out, int n);
 /* ---- bounded time (tk_truetime): end ---- */
 
 /* FreeBSD bintime_addx: add a bare fraction, carrying into sec. */

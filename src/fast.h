@@ -18,8 +18,9 @@
  *   int tk__fast_<tier>_ticks(int ordered, uint64_t *t)
  *	the tier's tick: 0, or -1.
  *
- * A tier this platform lacks is a function that returns -1, which the
- * compiler removes.  The order below is the order of the checks: the own
+ * A tier function this platform lacks is one that returns -1, which the
+ * compiler removes (a tier without ticks of its own, whose ticks are ns,
+ * leaves tk__fast_<tier>_ticks to the next tier).  The order below is the order of the checks: the own
  * timehands first (the main target), then the FreeBSD page, then the
  * vDSO; an unarmed tier costs a load and a predicted branch.
  */
@@ -31,50 +32,58 @@
 
 #include "fast_tiers.h"
 
-#define TK_FAST_NONE_(tier)                                                    \
-	static inline                                                          \
-	    __attribute__((always_inline)) int tk__fast_##tier##_ns_none(      \
-	        int c, int o, int64_t *ns)                                     \
-	{                                                                      \
-		(void)c;                                                       \
-		(void)o;                                                       \
-		(void)ns;                                                      \
-		return -1;                                                     \
-	}                                                                      \
-	static inline                                                          \
-	    __attribute__((always_inline)) int tk__fast_##tier##_ts_none(      \
-	        int c, struct timespec *ts)                                    \
-	{                                                                      \
-		(void)c;                                                       \
-		(void)ts;                                                      \
-		return -1;                                                     \
-	}                                                                      \
-	static inline                                                          \
-	    __attribute__((always_inline)) int tk__fast_##tier##_ticks_none(   \
-	        int o, uint64_t *t)                                            \
-	{                                                                      \
-		(void)o;                                                       \
-		(void)t;                                                       \
-		return -1;                                                     \
-	}
+/* A tier function this platform lacks: -1, removed by the compiler. */
+static inline __attribute__((always_inline)) int
+tk__fast_no_ns(int clock, int ordered, int64_t *ns)
+{
+	(void)clock;
+	(void)ordered;
+	(void)ns;
+	return -1;
+}
+
+static inline __attribute__((always_inline)) int
+tk__fast_no_ts(int clock, struct timespec *ts)
+{
+	(void)clock;
+	(void)ts;
+	return -1;
+}
+
+static inline __attribute__((always_inline)) int
+tk__fast_no_ticks(int ordered, uint64_t *t)
+{
+	(void)ordered;
+	(void)t;
+	return -1;
+}
 
 #ifndef tk__fast_tsc_ns
-TK_FAST_NONE_(tsc)
-#define tk__fast_tsc_ns tk__fast_tsc_ns_none
-#define tk__fast_tsc_ts tk__fast_tsc_ts_none
-#define tk__fast_tsc_ticks tk__fast_tsc_ticks_none
+#define tk__fast_tsc_ns tk__fast_no_ns
+#endif
+#ifndef tk__fast_tsc_ts
+#define tk__fast_tsc_ts tk__fast_no_ts
+#endif
+#ifndef tk__fast_tsc_ticks
+#define tk__fast_tsc_ticks tk__fast_no_ticks
 #endif
 #ifndef tk__fast_fbsd_ns
-TK_FAST_NONE_(fbsd)
-#define tk__fast_fbsd_ns tk__fast_fbsd_ns_none
-#define tk__fast_fbsd_ts tk__fast_fbsd_ts_none
-#define tk__fast_fbsd_ticks tk__fast_fbsd_ticks_none
+#define tk__fast_fbsd_ns tk__fast_no_ns
+#endif
+#ifndef tk__fast_fbsd_ts
+#define tk__fast_fbsd_ts tk__fast_no_ts
+#endif
+#ifndef tk__fast_fbsd_ticks
+#define tk__fast_fbsd_ticks tk__fast_no_ticks
 #endif
 #ifndef tk__fast_vdso_ns
-TK_FAST_NONE_(vdso)
-#define tk__fast_vdso_ns tk__fast_vdso_ns_none
-#define tk__fast_vdso_ts tk__fast_vdso_ts_none
-#define tk__fast_vdso_ticks tk__fast_vdso_ticks_none
+#define tk__fast_vdso_ns tk__fast_no_ns
+#endif
+#ifndef tk__fast_vdso_ts
+#define tk__fast_vdso_ts tk__fast_no_ts
+#endif
+#ifndef tk__fast_vdso_ticks
+#define tk__fast_vdso_ticks tk__fast_no_ticks
 #endif
 
 static inline __attribute__((always_inline)) int

@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The FreeBSD timekeep layouts of src/abi/ for all six architectures.
- * Including every header compiles every _Static_assert on this host; the
- * tests below check the same numbers at run time against tables copied
- * from FACTS-freebsd.md 1.4 (not from the headers), and read each field of
- * each layout back from a byte image written at the FACTS offsets, so a
- * wrong type (width, signedness, alignment) fails even where an offset
- * happens to match.
+ * The FreeBSD timekeep layouts for all six architectures: the three the
+ * library reads (src/abi/: amd64, arm64, riscv64) and the three only this
+ * test checks (tests/abi/: i386, armv7, powerpc64, found first in the
+ * directory of this file).  Including every header compiles every
+ * _Static_assert on this host; the tests below check the same numbers at
+ * run time against tables typed in from FreeBSD's sys/sys/vdso.h and
+ * sys/<arch>/include/vdso.h as each ABI lays them out (not from the
+ * headers; Go's defs_freebsd_*.go agree: vdsoTimehandsSize 0x58, 0x50 on
+ * 386, vdsoTimekeepSize 0x10, 0xc on 386), and read each field of each
+ * layout back from a byte image written at those offsets, so a wrong type
+ * (width, signedness, alignment) fails even where an offset happens to
+ * match.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -22,7 +27,7 @@
 #include "abi/fbsd_x86_devices.h"
 #include "tk_test.h"
 
-/* FACTS 1.4: offsets and sizes of the machine-independent part. */
+/* Offsets and sizes of the machine-independent part. */
 struct mi_layout {
 	const char *arch;
 	size_t th_size, tk_size, tk_th;
@@ -58,7 +63,7 @@ static const struct mi_layout got[] = {
 	    fbsd_vdso_timekeep_powerpc64),
 };
 
-/* The same, typed in from FACTS 1.4. */
+/* The same, typed in from sys/sys/vdso.h as each ABI lays it out. */
 static const struct mi_layout want[] = {
 	{ "amd64", 88, 16, 16, 0, 4, 8, 16, 20, 24, 32, 40, 48, 56, 8 },
 	{ "i386", 80, 12, 12, 0, 4, 8, 16, 20, 24, 28, 36, 40, 48, 4 },
@@ -102,7 +107,7 @@ static void
 test_md_offsets(void **state)
 {
 	(void)state;
-	/* x86 (FACTS 1.3, 1.4) */
+	/* x86: sys/x86/include/vdso.h (current, with the pvclock fields) */
 	assert_int_equal(
 	    offsetof(struct fbsd_vdso_timehands_amd64, th_x86_shift), 56);
 	assert_int_equal(
@@ -164,7 +169,7 @@ put(unsigned char *img, size_t off, uint64_t v, size_t n)
 }
 
 /*
- * Write a 2-slot image by the FACTS offsets (slot stride and header size of
+ * Write a 2-slot image by the offsets above (slot stride and header size of
  * the arch), then read it through the structs.
  */
 #define CHECK_IMAGE(TK, hdr, stride, secsz)                                    \

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "fbsd_emu.h"
+#include "source/fbsd_fast.h"
 #include "source/freebsd.h"
 #include "timehands.h"
 #include "tk_test.h"
@@ -79,7 +80,7 @@ test_agreement(void **state)
 	for (i = 0; i < n; i++) {
 		abs = (int)(i & 1);
 		c0 = fbsd_emu_counter();
-		assert_int_equal(tk__fbsd_binuptime(tk, abs, 1, &bt, NULL), 0);
+		assert_int_equal(tk__fbsd_binuptime(tk, abs, &bt, NULL), 0);
 		c1 = fbsd_emu_counter();
 		v = tk_bintime_to_ns(&bt);
 		lo = fbsd_emu_ref_ns(e, c0, abs);
@@ -100,11 +101,11 @@ test_agreement(void **state)
 	/* The emulated clocks follow the host's (uptime from MONOTONIC). */
 	mono = tk_test_clock_ns(CLOCK_MONOTONIC);
 	real = tk_test_clock_ns(CLOCK_REALTIME);
-	assert_int_equal(tk__fbsd_binuptime(tk, 0, 1, &bt, NULL), 0);
+	assert_int_equal(tk__fbsd_binuptime(tk, 0, &bt, NULL), 0);
 	v = tk_bintime_to_ns(&bt);
 	assert_int64_le(mono - 5000000, v);
 	assert_int64_le(v, mono + 5000000);
-	assert_int_equal(tk__fbsd_binuptime(tk, 1, 1, &bt, NULL), 0);
+	assert_int_equal(tk__fbsd_binuptime(tk, 1, &bt, NULL), 0);
 	v = tk_bintime_to_ns(&bt);
 	assert_int64_le(real - 5000000, v);
 	assert_int64_le(v, real + 5000000);
@@ -122,10 +123,33 @@ struct reader {
 };
 
 /*
+ * What tk_nanotime() does with the freebsd source: the fast tier, and on
+ * -1 the hook's full read, which makes the front record again.
+ */
+static int
+fbsd_ns(const struct fbsd_vdso_timekeep *tk, int abs, int64_t *ns)
+{
+	struct tk__fbsd_read rd;
+	struct tk_bintime bt;
+	int err;
+
+	if (tk__fast_fbsd_ns(abs, 1, ns) == 0)
+		return 0;
+	err = tk__fbsd_read(tk, &rd, NULL);
+	if (err != 0)
+		return err;
+	tk__fbsd_front_update(tk, &rd);
+	tk__fbsd_read_bintime(&rd, abs, &bt);
+	*ns = tk__fbsd_bintime_to_ns_sat(&bt);
+	return 0;
+}
+
+/*
  * Odd reads go through the bintime reader, even ones through the ns form
- * (tk__fbsd_nanotime, what tk_nanotime() uses); one in sixteen of each is
- * realtime.  Each is checked against the reference at the counter values
- * read just before and after it, and the uptime ones for order.
+ * (fbsd_ns(), what tk_nanotime() uses), the front record on for this page;
+ * one in sixteen of each is realtime.  Each is checked against the
+ * reference at the counter values read just before and after it, and the
+ * uptime ones for order.
  */
 static void *
 reader_main(void *arg)
@@ -133,8 +157,7 @@ reader_main(void *arg)
 	struct reader *r = arg;
 	const struct fbsd_vdso_timekeep *tk = fbsd_emu_page(r->e);
 	struct tk_bintime bt, lo, hi, prev = { INT64_MIN, 0 };
-	struct tk__fbsd_ns v;
-	int64_t prev_ns = INT64_MIN;
+	int64_t v, prev_ns = INT64_MIN;
 	uint64_t i, c0, c1;
 	int abs, bad;
 
@@ -142,7 +165,7 @@ reader_main(void *arg)
 		abs = (i & 31) >= 30;
 		if (i & 1) {
 			c0 = fbsd_emu_counter();
-			if (tk__fbsd_binuptime(tk, abs, 1, &bt, NULL) != 0) {
+			if (tk__fbsd_binuptime(tk, abs, &bt, NULL) != 0) {
 				r->routed++;
 				continue;
 			}
@@ -157,22 +180,21 @@ reader_main(void *arg)
 				prev = bt;
 		} else {
 			c0 = fbsd_emu_counter();
-			v = tk__fbsd_nanotime(tk, abs, 1);
-			if (v.err != 0) {
+			if (fbsd_ns(tk, abs, &v) != 0) {
 				r->routed++;
 				continue;
 			}
 			c1 = fbsd_emu_counter();
 			fbsd_emu_ref(r->e, c0, abs, &lo);
 			fbsd_emu_ref(r->e, c1, abs, &hi);
-			bt.sec = v.ns; /* for the report only */
+			bt.sec = v; /* for the report only */
 			bt.frac = 0;
-			bad = tk_bintime_to_ns(&lo) > v.ns ||
-			    v.ns > tk_bintime_to_ns(&hi);
-			if (!abs && prev_ns > v.ns)
+			bad = tk_bintime_to_ns(&lo) > v ||
+			    v > tk_bintime_to_ns(&hi);
+			if (!abs && prev_ns > v)
 				r->back++;
 			if (!abs)
-				prev_ns = v.ns;
+				prev_ns = v;
 		}
 		if (bad && r->torn++ == 0) {
 			r->bad_lo = lo;
@@ -196,6 +218,7 @@ test_stress(void **state)
 	int i;
 
 	(void)state;
+	tk__fbsd_front_on(fbsd_emu_page(e));
 	assert_int_equal(fbsd_emu_start(e, 0), 0);
 	w0 = fbsd_emu_windups(e);
 	for (i = 0; i < NREADERS; i++) {
@@ -223,6 +246,7 @@ test_stress(void **state)
 		routed += r[i].routed;
 	}
 	fbsd_emu_stop(e);
+	tk__fbsd_front_on(NULL);
 	printf("[ INFO     ] %llu reads checked, %llu routed after %d "
 	       "passes, %llu windups meanwhile\n",
 	    (unsigned long long)ok, (unsigned long long)routed,
@@ -267,8 +291,8 @@ test_hostile(void **state)
 		fbsd_emu_windup(e);
 		for (k = 0; k < 100; k++) {
 			passes = 999;
-			assert_int_equal(tk__fbsd_binuptime(
-			                     tk, (int)(k & 1), 1, &bt, &passes),
+			assert_int_equal(
+			    tk__fbsd_binuptime(tk, (int)(k & 1), &bt, &passes),
 			    c->err);
 			assert_int_equal(passes, c->passes);
 			assert_int_equal(tk__fbsd_clock_gettime(
@@ -283,7 +307,7 @@ test_hostile(void **state)
 		/* Sane again from the next windup. */
 		fbsd_emu_set_hostile(e, FBSD_EMU_SANE);
 		fbsd_emu_windup(e);
-		assert_int_equal(tk__fbsd_binuptime(tk, 0, 1, &bt, &passes), 0);
+		assert_int_equal(tk__fbsd_binuptime(tk, 0, &bt, &passes), 0);
 		assert_int_equal(passes, 1);
 	}
 
@@ -297,7 +321,7 @@ test_hostile(void **state)
 	for (k = 0; k < tk_test_scale(100000); k++) {
 		passes = 0;
 		assert_int_equal(
-		    tk__fbsd_binuptime(tk, 0, 1, &bt, &passes), -EAGAIN);
+		    tk__fbsd_binuptime(tk, 0, &bt, &passes), -EAGAIN);
 		assert_int_equal(passes, TK_TH_READ_TRIES);
 	}
 	fbsd_emu_stop(e);
@@ -319,7 +343,7 @@ test_large_delta(void **state)
 	/* Longer than one second of counts, shorter than a 32-bit wrap. */
 	sleep_ms(1300);
 	c0 = fbsd_emu_counter();
-	assert_int_equal(tk__fbsd_binuptime(tk, 0, 1, &bt, NULL), 0);
+	assert_int_equal(tk__fbsd_binuptime(tk, 0, &bt, NULL), 0);
 	c1 = fbsd_emu_counter();
 	fbsd_emu_ref(e, c0, 0, &lo);
 	fbsd_emu_ref(e, c1, 0, &hi);

@@ -3,7 +3,8 @@
  * The FreeBSD timekeep reader on pages built by hand, one field at a time:
  *
  *   - the scale x delta arithmetic (with the large-delta split) against a
- *     128-bit reference, for edge cases and a million random inputs;
+ *     128-bit reference, for edge cases and a million random inputs (the
+ *     fast tier's ns arithmetic is checked in tests/test_fbsd_fast.c);
  *   - binuptime / getnanouptime on a live counter, bracketed by counter
  *     reads taken before and after (expected values computed here with
  *     128-bit arithmetic from the page's own numbers), including a delta
@@ -15,7 +16,8 @@
  *     out of range, generation stuck at 0) routes, and within the bound:
  *     the pass count the reader reports is checked;
  *   - the source's hooks (init from a file, gettime with host ids,
- *     nanotime, bintime) and init's failures, with errno left alone.
+ *     nanotime, bintime) and init's failures, with errno left alone; the
+ *     int64 ns hook saturates past 2262 instead of wrapping.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +27,7 @@
 #include <unistd.h>
 
 #include "counter.h"
+#include "fbsd_host.h"
 #include "source/freebsd.h"
 #include "source/source.h"
 #include "timehands.h"
@@ -168,60 +171,10 @@ test_add_scaled(void **state)
 	assert_true(split > 0);
 }
 
-/*
- * The ns fast form, tk__fbsd_ns_scaled(), against the exact floor of the
- * bintime sum it stands for (tk_bintime_to_ns(), the public conversion).
- */
-static void
-check_ns_scaled(int64_t sec, uint64_t frac, uint64_t scale, uint32_t delta)
-{
-	struct tk_bintime off = { sec, frac }, bt = { sec, frac };
-
-	tk__fbsd_bintime_add_scaled(&bt, scale, delta);
-	if (tk__fbsd_ns_scaled(&off, scale, delta) != tk_bintime_to_ns(&bt)) {
-		print_error("sec %lld frac %#llx scale %#llx delta %#x: %lld "
-		            "!= %lld\n",
-		    (long long)sec, (unsigned long long)frac,
-		    (unsigned long long)scale, delta,
-		    (long long)tk__fbsd_ns_scaled(&off, scale, delta),
-		    (long long)tk_bintime_to_ns(&bt));
-		fail();
-	}
-}
-
-static void
-test_ns_scaled(void **state)
-{
-	static const uint64_t fracs[] = { 0, 1, 18446744074ull,
-		(1ull << 63) - 1, 1ull << 63, UINT64_MAX };
-	static const uint64_t scales[] = { 0, 1, 18446744073ull, 7686143364ull,
-		18446744073709ull, UINT64_MAX };
-	static const uint32_t deltas[] = { 0, 1, 0x7fffffffu, 0xffffffffu };
-	uint64_t s = 0x2545f4914f6cdd1dull;
-	unsigned i, j, k, n = (unsigned)tk_test_scale(1000000);
-
-	(void)state;
-	for (i = 0; i < sizeof(fracs) / sizeof(fracs[0]); i++)
-		for (j = 0; j < sizeof(scales) / sizeof(scales[0]); j++)
-			for (k = 0; k < sizeof(deltas) / sizeof(deltas[0]);
-			     k++) {
-				check_ns_scaled(
-				    0, fracs[i], scales[j], deltas[k]);
-				check_ns_scaled(
-				    1700000000, fracs[i], scales[j], deltas[k]);
-				check_ns_scaled(
-				    -2, fracs[i], scales[j], deltas[k]);
-			}
-	for (i = 0; i < n; i++)
-		check_ns_scaled((int64_t)(xorshift(&s) >> 33), xorshift(&s),
-		    xorshift(&s) >> (xorshift(&s) & 63),
-		    (uint32_t)(xorshift(&s) >> (xorshift(&s) & 31)));
-}
-
 /* --- the reader on a live counter ------------------------------------ */
 
 static void
-bracket(int abs, int ordered)
+bracket(int abs)
 {
 	struct fbsd_vdso_timehands *th;
 	struct tk_bintime lo, hi, bt;
@@ -233,8 +186,7 @@ bracket(int abs, int ordered)
 	    page_build(page, 7686143364ull, tc_of(tk__counter_ordered()) - 1000,
 	        12345, 1ull << 62, 1700000000, 3ull << 62);
 	c0 = tk__counter_ordered();
-	assert_int_equal(
-	    tk__fbsd_binuptime(page, abs, ordered, &bt, &passes), 0);
+	assert_int_equal(tk__fbsd_binuptime(page, abs, &bt, &passes), 0);
 	c1 = tk__counter_ordered();
 	assert_int_equal(passes, 1);
 	expect(th, c0, abs, &lo);
@@ -247,10 +199,9 @@ static void
 test_binuptime_live(void **state)
 {
 	(void)state;
-	bracket(0, 1);
-	bracket(1, 1);
-	bracket(0, 0);
-	bracket(1, 0);
+	/* The relaxed reads are the fast tier's: tests/test_fbsd_fast.c. */
+	bracket(0);
+	bracket(1);
 }
 
 /* A delta of 2^31 ticks of a 1 MHz counter: scale x delta needs 96 bits. */
@@ -266,7 +217,7 @@ test_binuptime_large_delta(void **state)
 	    tc_of(tk__counter_ordered()) - 0x80000000u, 7, 0, 0, 0);
 	assert_true(fls64(th->th_scale) + 32 > 63);
 	c0 = tk__counter_ordered();
-	assert_int_equal(tk__fbsd_binuptime(page, 0, 1, &bt, NULL), 0);
+	assert_int_equal(tk__fbsd_binuptime(page, 0, &bt, NULL), 0);
 	c1 = tk__counter_ordered();
 	expect(th, c0, 0, &lo);
 	expect(th, c1, 0, &hi);
@@ -288,7 +239,7 @@ test_binuptime_mask(void **state)
 	th = page_build(page, 1ull << 40, 0, 1, 0, 0, 0);
 	th->th_counter_mask = 0xffff;
 	c0 = tk__counter_ordered();
-	assert_int_equal(tk__fbsd_binuptime(page, 0, 1, &bt, NULL), 0);
+	assert_int_equal(tk__fbsd_binuptime(page, 0, &bt, NULL), 0);
 	c1 = tk__counter_ordered();
 	expect(th, c0, 0, &lo);
 	expect(th, c1, 0, &hi);
@@ -384,7 +335,7 @@ test_exact_floor(void **state)
 	assert_int_equal(
 	    tk__fbsd_clock_gettime(page, FBSD_CLOCK_MONOTONIC_FAST, &ts), 0);
 	assert_int64_equal(ts.tv_nsec, 1);
-	assert_int_equal(tk__fbsd_binuptime(page, 0, 1, &bt, NULL), 0);
+	assert_int_equal(tk__fbsd_binuptime(page, 0, &bt, NULL), 0);
 	assert_int64_equal(tk_bintime_to_ns(&bt), 5 * TK_NSEC_PER_SEC + 1);
 }
 
@@ -397,12 +348,10 @@ expect_route(int err_want, unsigned passes_want)
 	struct timespec ts;
 	unsigned passes = 999;
 
-	assert_int_equal(
-	    tk__fbsd_binuptime(page, 0, 1, &bt, &passes), err_want);
+	assert_int_equal(tk__fbsd_binuptime(page, 0, &bt, &passes), err_want);
 	assert_int_equal(passes, passes_want);
 	passes = 999;
-	assert_int_equal(
-	    tk__fbsd_binuptime(page, 1, 0, &bt, &passes), err_want);
+	assert_int_equal(tk__fbsd_binuptime(page, 1, &bt, &passes), err_want);
 	assert_int_equal(passes, passes_want);
 	passes = 999;
 	assert_int_equal(tk__fbsd_getnanouptime(page, &bt, &passes), err_want);
@@ -446,7 +395,7 @@ test_hostile(void **state)
 		unsigned passes;
 
 		assert_int_equal(
-		    tk__fbsd_binuptime(page, 0, 1, &bt, &passes), -ENOSYS);
+		    tk__fbsd_binuptime(page, 0, &bt, &passes), -ENOSYS);
 		assert_int_equal(passes, 1);
 		assert_int_equal(tk__fbsd_getnanouptime(page, &bt, &passes), 0);
 	}
@@ -455,7 +404,7 @@ test_hostile(void **state)
 		struct tk_bintime bt;
 
 		assert_int_equal(
-		    tk__fbsd_binuptime(page, 1, 1, &bt, NULL), -ENOSYS);
+		    tk__fbsd_binuptime(page, 1, &bt, NULL), -ENOSYS);
 	}
 }
 
@@ -510,12 +459,16 @@ test_hooks(void **state)
 	assert_int64_equal(bt.sec, 6);
 	assert_uint64_equal(bt.frac, frac);
 
-	/* Host ids: the four the page serves, the rest routed on. */
+	/* Host ids: the five the page serves, the rest routed on. */
 	assert_int_equal(tk__fbsd_host_clock(CLOCK_REALTIME), 0);
 	assert_int_equal(tk__fbsd_host_clock(CLOCK_MONOTONIC), 4);
+	assert_int_equal(tk__fbsd_host_clock(CLOCK_BOOTTIME), 5);
 	assert_int_equal(tk__fbsd_host_clock(CLOCK_REALTIME_COARSE), 10);
 	assert_int_equal(tk__fbsd_host_clock(CLOCK_MONOTONIC_COARSE), 12);
 	assert_int_equal(tk__source_freebsd.gettime(CLOCK_MONOTONIC, &ts), 0);
+	assert_int64_equal(ts.tv_sec, 6);
+	assert_int64_equal(ts.tv_nsec, 1);
+	assert_int_equal(tk__source_freebsd.gettime(CLOCK_BOOTTIME, &ts), 0);
 	assert_int64_equal(ts.tv_sec, 6);
 	assert_int64_equal(ts.tv_nsec, 1);
 	assert_int_equal(
@@ -528,6 +481,23 @@ test_hooks(void **state)
 	    tk__source_freebsd.gettime(CLOCK_PROCESS_CPUTIME_ID, &ts), -ENOSYS);
 	assert_int_equal(tk__source_freebsd.gettime(-1, &ts), -ENOSYS);
 	assert_int_equal(tk__source_freebsd.gettime(INT_MAX, &ts), -ENOSYS);
+
+	/*
+	 * Realtime past 2262: the timespec and bintime hooks are exact, the
+	 * int64 ns hook saturates instead of wrapping to a date before 1970.
+	 */
+	fpage->tk_th[SLOT].th_boottime.sec = 10000000000;
+	assert_int_equal(tk__source_freebsd.gettime(CLOCK_REALTIME, &ts), 0);
+	assert_int64_equal(ts.tv_sec, 10000000006);
+	assert_int64_equal(ts.tv_nsec, 1);
+	assert_int_equal(tk__source_freebsd.bintime(1, &bt), 0);
+	assert_int64_equal(bt.sec, 10000000006);
+	assert_int_equal(tk__source_freebsd.nanotime(1, 1, &ns), 0);
+	assert_int64_equal(ns, INT64_MAX);
+	fpage->tk_th[SLOT].th_boottime.sec = INT64_MIN + 5;
+	assert_int_equal(tk__source_freebsd.nanotime(1, 1, &ns), 0);
+	assert_int64_equal(ns, INT64_MIN);
+	fpage->tk_th[SLOT].th_boottime.sec = 10;
 
 	/* A page disabled later routes on every read. */
 	fpage->tk_enabled = 0;
@@ -590,7 +560,6 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_add_scaled),
-		cmocka_unit_test(test_ns_scaled),
 		cmocka_unit_test(test_binuptime_live),
 		cmocka_unit_test(test_binuptime_large_delta),
 		cmocka_unit_test(test_binuptime_mask),

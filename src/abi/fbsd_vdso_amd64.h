@@ -6,7 +6,7 @@
  * pre-pvclock tail was th_res[6] of uint32_t, same size).  sys/amd64/include/
  * vdso.h only includes the x86 header.
  *
- * Invariants (checked below at compile time, FACTS 1.4): a slot is 88 bytes
+ * Invariants, checked below at compile time: a slot is 88 bytes
  * with no padding, the header is 16 bytes (4 of them padding so the slots
  * are 8-aligned), slots start at 16, and the kernel's block is
  * 16 + 4 x 88 = 368 bytes.  Go's defs_freebsd_amd64.go agrees

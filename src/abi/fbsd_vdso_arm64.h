@@ -6,7 +6,7 @@
  * tunable hw.userspace_allow_phys_counter is set and the kernel runs at EL2;
  * the default is the virtual counter.
  *
- * Invariants (checked below at compile time, FACTS 1.4): the base struct
+ * Invariants, checked below at compile time: the base struct
  * is the one of every 8-aligned FreeBSD target with a 64-bit time_t; a slot
  * is 88 bytes with no padding, the header is 16 bytes (4 of them padding
  * so the slots are 8-aligned), slots start at 16, and the kernel's block is

@@ -66,7 +66,8 @@ typedef uint64_t fbsd_u64_al4 __attribute__((aligned(4)));
  * The number of timehands slots on the page.  sys/sys/vdso.h defines it
  * only under _KERNEL, so user code has to hard-code it (Go's _VDSO_TH_NUM
  * does the same); libc never needs it because it only indexes with
- * tk_current.  timekeep needs it to bounds-check tk_current (STYLE 47).
+ * tk_current.  timekeep needs it to bounds-check tk_current before it
+ * follows it (docs/design.md, "FreeBSD page reader").
  */
 #define VDSO_TH_NUM 4
 

@@ -15,7 +15,7 @@
  * Runs once per device, on the first read that needs it
  * (src/source/fbsd_x86_dev.c publishes the result).  Not yet run on real
  * HPET, Hyper-V or pvclock hardware.  errno is restored, so the library
- * never changes it (STYLE 43).  No FreeBSD header is included: the two
+ * never changes it.  No FreeBSD header is included: the two
  * FreeBSD-only functions are declared here as their headers declare them.
  */
 #include <errno.h>

@@ -3,8 +3,8 @@
  * No FreeBSD device counters on this OS (x86-64 Linux): /dev/hpetN,
  * /dev/hv_tsc and /dev/pvclock are FreeBSD devices, so a page naming HPET,
  * Hyper-V or pvclock routes to the system call on every read, unless a test
- * installed a simulated device page (tk__fbsd_dev_install()).  A deliberate
- * stub (STYLE 10).
+ * put a simulated device page in tk__fbsd_devs.  A deliberate stub, chosen
+ * by cmake/src_freebsd.cmake, as libuv's no-*.c files are.
  */
 #include <sys/mman.h>
 

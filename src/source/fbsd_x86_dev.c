@@ -12,7 +12,7 @@
  * mapped page; the mappings are made lazily, once per device, by the
  * per-OS tk__fbsd_dev_map() (FreeBSD: open + mmap of /dev/hpetN,
  * /dev/hv_tsc, /dev/pvclock; Linux: never) and published with a release
- * CAS, MAP_FAILED recording a failure so nobody retries (STYLE 42).  That
+ * CAS, MAP_FAILED recording a failure so nobody retries.  That
  * first use is the one place a read may enter libc, as in FreeBSD's libc.
  *
  * Tested against device pages simulated in memory (tests/
@@ -29,11 +29,7 @@
 #include "source/fbsd_x86_dev.h"
 #include "timehands.h"
 
-/* Mappings per device: NULL not tried yet, MAP_FAILED unusable. */
-static const void *hpet_map[HPET_DEV_MAP_MAX];
-static const void *hvtsc_map;
-static const void *pvclock_map;
-static uint32_t pvclock_ncpus; /* stored before pvclock_map is published */
+struct tk__fbsd_devs tk__fbsd_devs;
 
 int
 tk__fbsd_hpet_read(const void *map, uint32_t *tc)
@@ -68,8 +64,8 @@ tk__fbsd_hvtsc_read(
 		/*
 		 * Acquire (atomic_load_acq_int): scale and ofs are loaded
 		 * after tsc_seq; pairs with the hypervisor's update of the
-		 * page (TLFS reference TSC protocol; in the tests,
-		 * hv_publish() of tests/test_fbsd_x86dev.c).
+		 * page (the TLFS reference TSC protocol; the tests play the
+		 * hypervisor in tests/test_fbsd_x86dev.c).
 		 */
 		seq = tk__load_acquire(&p->tsc_seq);
 		if (seq == 0)
@@ -84,7 +80,7 @@ tk__fbsd_hvtsc_read(
 		/*
 		 * Acquire fence (atomic_thread_fence_acq): the field loads
 		 * complete before tsc_seq is loaded again; pairs with the
-		 * hypervisor's update (hv_publish() in the tests).
+		 * hypervisor's update of the page.
 		 */
 		tk__fence_acquire();
 		if (tk__load_relaxed(&p->tsc_seq) == seq) {
@@ -133,7 +129,7 @@ tk__fbsd_pvclock_read(const struct fbsd_pvclock_vcpu_time_info *ti,
 		/*
 		 * Acquire (atomic_load_acq_32): the record's fields are
 		 * loaded after its version; pairs with the hypervisor's
-		 * update (pvc_writer() in tests/test_fbsd_x86dev.c).
+		 * update of the record (played in tests/test_fbsd_x86dev.c).
 		 */
 		version = tk__load_acquire(&rec->version);
 		stable = (tk__load_relaxed(&rec->flags) & stable_mask) != 0;
@@ -157,7 +153,7 @@ tk__fbsd_pvclock_read(const struct fbsd_pvclock_vcpu_time_info *ti,
 		/*
 		 * Acquire fence (atomic_thread_fence_acq): the field loads
 		 * complete before the version is loaded again; pairs with the
-		 * hypervisor's update (pvc_writer() in the tests).
+		 * hypervisor's update of the record.
 		 */
 		tk__fence_acquire();
 		if ((version & 1) == 0 &&
@@ -174,7 +170,8 @@ tk__fbsd_pvclock_read(const struct fbsd_pvclock_vcpu_time_info *ti,
 /*
  * The mapping of a device, made on first use.  The acquire load is also
  * what keeps the compiler and CPU from loading the device page before the
- * pointer to it is known to be valid (STYLE 41).
+ * pointer to it is known to be valid (as Linux's x86 vDSO puts a barrier()
+ * between "this clock mode is on" and the first load of its page).
  */
 static const void *
 fbsd_dev_get(const void **slot, enum fbsd_dev dev, uint32_t idx)
@@ -185,8 +182,8 @@ fbsd_dev_get(const void **slot, enum fbsd_dev dev, uint32_t idx)
 
 	/*
 	 * Acquire: the page behind the pointer (and pvclock_ncpus) is read
-	 * after it; pairs with the CAS-release below and the release store
-	 * in tk__fbsd_dev_install().
+	 * after it; pairs with the CAS-release below (a test that puts a
+	 * simulated page here publishes it with a release store of its own).
 	 */
 	map = tk__load_acquire(slot);
 	if (__builtin_expect(map != NULL, 1))
@@ -194,7 +191,7 @@ fbsd_dev_get(const void **slot, enum fbsd_dev dev, uint32_t idx)
 	map = tk__fbsd_dev_map(dev, idx, &len, &ncpus);
 	if (dev == FBSD_DEV_PVCLOCK && map != MAP_FAILED)
 		/* Ordered by the CAS-release below; same value for all. */
-		tk__store_relaxed(&pvclock_ncpus, ncpus);
+		tk__store_relaxed(&tk__fbsd_devs.pvclock_ncpus, ncpus);
 	/*
 	 * CAS-release (atomic_cmpset_rel_ptr): publishes the mapping, or the
 	 * MAP_FAILED sentinel, to the acquire load above in other threads.
@@ -206,36 +203,6 @@ fbsd_dev_get(const void **slot, enum fbsd_dev dev, uint32_t idx)
 		map = expect;
 	}
 	return map;
-}
-
-void
-tk__fbsd_dev_install(
-    enum fbsd_dev dev, uint32_t idx, const void *map, uint32_t ncpus)
-{
-	const void **slot;
-
-	switch (dev) {
-	case FBSD_DEV_HPET:
-		if (idx >= HPET_DEV_MAP_MAX)
-			return;
-		slot = &hpet_map[idx];
-		break;
-	case FBSD_DEV_HVTSC:
-		slot = &hvtsc_map;
-		break;
-	case FBSD_DEV_PVCLOCK:
-		slot = &pvclock_map;
-		/* Ordered by the release store below. */
-		tk__store_relaxed(&pvclock_ncpus, ncpus);
-		break;
-	default:
-		return;
-	}
-	/*
-	 * Release: the simulated page and pvclock_ncpus are visible before
-	 * the pointer; pairs with the acquire load in fbsd_dev_get().
-	 */
-	tk__store_release(slot, map);
 }
 
 int
@@ -251,21 +218,22 @@ tk__fbsd_x86_dev_gettc(
 		idx = tk__load_relaxed(&th->th_x86_hpet_idx);
 		if (idx >= HPET_DEV_MAP_MAX)
 			return -ENOSYS;
-		map = fbsd_dev_get(&hpet_map[idx], FBSD_DEV_HPET, idx);
+		map =
+		    fbsd_dev_get(&tk__fbsd_devs.hpet[idx], FBSD_DEV_HPET, idx);
 		if (map == MAP_FAILED)
 			return -ENOSYS;
 		return tk__fbsd_hpet_read(map, tc);
 	case VDSO_TH_ALGO_X86_HVTSC:
-		map = fbsd_dev_get(&hvtsc_map, FBSD_DEV_HVTSC, 0);
+		map = fbsd_dev_get(&tk__fbsd_devs.hvtsc, FBSD_DEV_HVTSC, 0);
 		if (map == MAP_FAILED)
 			return -ENOSYS;
 		return tk__fbsd_hvtsc_read(map, tc, &passes);
 	case VDSO_TH_ALGO_X86_PVCLK:
-		map = fbsd_dev_get(&pvclock_map, FBSD_DEV_PVCLOCK, 0);
+		map = fbsd_dev_get(&tk__fbsd_devs.pvclock, FBSD_DEV_PVCLOCK, 0);
 		if (map == MAP_FAILED)
 			return -ENOSYS;
 		return tk__fbsd_pvclock_read(map,
-		    tk__load_relaxed(&pvclock_ncpus),
+		    tk__load_relaxed(&tk__fbsd_devs.pvclock_ncpus),
 		    tk__load_relaxed(&th->th_x86_pvc_stable_mask),
 		    tk__load_relaxed(&th->th_x86_pvc_last_systime), tc,
 		    &passes);

@@ -57,12 +57,18 @@ uint64_t tk__fbsd_pvclock_scale_delta(
     uint64_t delta, uint32_t mul, int8_t shift);
 
 /*
- * Test hook: make dev (unit idx for HPET) read from map, a simulated page
- * (ncpus records for pvclock); NULL forgets it, MAP_FAILED marks the device
- * unusable.  Not for concurrent use with readers of the same device.
+ * The mapping of each device, made on first use: NULL not tried yet,
+ * MAP_FAILED unusable, else the page.  Published with a release CAS (a
+ * test that simulates a device stores its page here with a release store,
+ * pvclock_ncpus first).
  */
-void tk__fbsd_dev_install(
-    enum fbsd_dev dev, uint32_t idx, const void *map, uint32_t ncpus);
+struct tk__fbsd_devs {
+	const void *hpet[HPET_DEV_MAP_MAX];
+	const void *hvtsc;
+	const void *pvclock;
+	uint32_t pvclock_ncpus; /* stored before pvclock is published */
+};
+extern struct tk__fbsd_devs tk__fbsd_devs;
 
 /*
  * Per OS.  Map the device read-only and shared: the mapping, with *len (and

@@ -8,34 +8,42 @@
  * vdsoClockGettime) is the same reader with fewer clocks.
  *
  * Where the page comes from (init):
- *   TIMEKEEP_SOURCE=freebsd:PATH  any OS: PATH is mapped read-only and
- *				   MAP_SHARED, so a live writer's updates
- *				   are seen, and read as the kernel's page
- *				   in the host layout (src/abi/fbsd_vdso.h);
+ *   TIMEKEEP_SOURCE=freebsd:PATH  any OS: PATH must be a regular file of at
+ *				   least one timekeep block; it is opened
+ *				   without blocking and mapped read-only and
+ *				   MAP_SHARED, so a live writer's updates are
+ *				   seen (docs/freebsd.md: what a safe writer
+ *				   does);
  *   otherwise                     the kernel's page, from AT_TIMEKEEP on
  *				   FreeBSD (fbsd_os_freebsd.c); Linux has
  *				   none (fbsd_os_linux.c).
  *
- * What each read does: the generation loop of src/source/fbsd_reader.h
- * around the arch's counter (src/source/fbsd_<arch>.c), then the exact
- * floor conversions of include/timekeep.h (current FreeBSD sys/time.h,
- * not Go's or older FreeBSD's top-32-bit form, which can read 1 ns low).
- * A page that is disabled, of another version, names an unknown counter, or
- * has tk_current out of range gives a routing value on every read, and
- * clock.c makes the system call (libc returns ENOSYS for the same cases).
+ * What each read does: the inline fast tier (fbsd_fast.h) serves
+ * CLOCK_MONOTONIC and CLOCK_REALTIME from the front record while the page
+ * stays on its slot; everything else comes here, to the full reader
+ * (fbsd_reader.c) and the exact floor conversions of include/timekeep.h
+ * (current FreeBSD sys/time.h, not Go's or older FreeBSD's top-32-bit form,
+ * which can read 1 ns low), and each such read makes the front record
+ * again when the page moved on.  A page that is disabled, of another
+ * version, names an unknown counter, or has tk_current out of range gives
+ * a routing value on every read, and the caller makes the system call
+ * (libc returns ENOSYS for the same cases).
  *
- * Invariants: init runs once, before any hook, under clock.c's once-flag,
- * which also publishes fbsd_tk to the readers; the page is never unmapped.
+ * Invariants: init runs once, before any hook, under the chooser's
+ * once-flag, which also publishes fbsd_tk to the readers; the page is never
+ * unmapped (a front record may still point into it).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "atomic.h"
 #include "info.h"
 #include "platform.h"
+#include "source/fbsd_fast.h"
 #include "source/freebsd.h"
 #include "source/source.h"
 
@@ -51,7 +59,8 @@ static char fbsd_path[1024];
  * uptime group reads the counter; the two _FAST uptime clocks take the last
  * windup's th_offset without a counter read (getnanouptime).  As in libc,
  * CLOCK_REALTIME_FAST and CLOCK_SECOND are served precisely: never behind
- * the kernel's value, at most one windup ahead of it (FACTS 3.1).
+ * the kernel's value, at most one windup ahead of it (sys/kern/kern_time.c
+ * kern_clock_gettime() takes the last windup's for those).
  */
 int
 tk__fbsd_clock_gettime(
@@ -65,13 +74,13 @@ tk__fbsd_clock_gettime(
 	case FBSD_CLOCK_REALTIME_PRECISE:
 	case FBSD_CLOCK_REALTIME_FAST:
 	case FBSD_CLOCK_SECOND:
-		err = tk__fbsd_binuptime(tk, 1, 1, &bt, NULL);
+		err = tk__fbsd_binuptime(tk, 1, &bt, NULL);
 		break;
 	case FBSD_CLOCK_MONOTONIC:
 	case FBSD_CLOCK_MONOTONIC_PRECISE:
 	case FBSD_CLOCK_UPTIME:
 	case FBSD_CLOCK_UPTIME_PRECISE:
-		err = tk__fbsd_binuptime(tk, 0, 1, &bt, NULL);
+		err = tk__fbsd_binuptime(tk, 0, &bt, NULL);
 		break;
 	case FBSD_CLOCK_MONOTONIC_FAST:
 	case FBSD_CLOCK_UPTIME_FAST:
@@ -89,30 +98,83 @@ tk__fbsd_clock_gettime(
 	return 0;
 }
 
-/* Map PATH as a timekeep page (TIMEKEEP_SOURCE=freebsd:PATH). */
+/* Why a path that is not a regular file is refused, by its type. */
+static const char *
+fbsd_not_regular(mode_t mode)
+{
+	if (S_ISFIFO(mode))
+		return "TIMEKEEP_SOURCE=freebsd:PATH is a FIFO, not a regular "
+		       "file";
+	if (S_ISDIR(mode))
+		return "TIMEKEEP_SOURCE=freebsd:PATH is a directory, not a "
+		       "regular file";
+	if (S_ISCHR(mode))
+		return "TIMEKEEP_SOURCE=freebsd:PATH is a character device, "
+		       "not a regular file";
+	if (S_ISBLK(mode))
+		return "TIMEKEEP_SOURCE=freebsd:PATH is a block device, not a "
+		       "regular file";
+	if (S_ISSOCK(mode))
+		return "TIMEKEEP_SOURCE=freebsd:PATH is a socket, not a "
+		       "regular file";
+	return "TIMEKEEP_SOURCE=freebsd:PATH is not a regular file";
+}
+
+/*
+ * Check the file behind fd (or, before opening, the name) is a regular file
+ * of at least one timekeep block: 0, or a negative errno with *why.
+ */
+static int
+fbsd_check_stat(const struct stat *st, const char **why)
+{
+	if (!S_ISREG(st->st_mode)) {
+		*why = fbsd_not_regular(st->st_mode);
+		return -ENODEV;
+	}
+	if (st->st_size < (off_t)FBSD_TK_BLOCK_SIZE) {
+		*why = "TIMEKEEP_SOURCE=freebsd:PATH is smaller than a "
+		       "timekeep block (16 + 4 x 88 bytes)";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Map PATH as a timekeep page (TIMEKEEP_SOURCE=freebsd:PATH).  Nothing here
+ * may block or act on a device: the name is checked before any open (an
+ * open of a FIFO waits for a writer; of a tty it may make it the
+ * controlling terminal), and the open is non-blocking, without a
+ * controlling terminal, and checked again with fstat(), which sees what was
+ * opened, not what the name was a moment before.
+ */
 static int
 fbsd_map_file(const char *path, const char **why)
 {
 	size_t len = strlen(path);
+	struct stat st;
 	void *map;
-	off_t size;
 	int fd, err;
 
 	if (len >= sizeof(fbsd_path)) {
 		*why = "the TIMEKEEP_SOURCE=freebsd:PATH path is too long";
 		return -ENAMETOOLONG;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (stat(path, &st) != 0) {
+		*why = "cannot find the TIMEKEEP_SOURCE=freebsd:PATH file";
+		return -errno;
+	}
+	err = fbsd_check_stat(&st, why);
+	if (err != 0)
+		return err;
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
 		*why = "cannot open the TIMEKEEP_SOURCE=freebsd:PATH file";
 		return -errno;
 	}
-	size = lseek(fd, 0, SEEK_END);
-	if (size < 0 || (uint64_t)size < FBSD_TK_BLOCK_SIZE) {
+	err = fstat(fd, &st) != 0 ? -errno : fbsd_check_stat(&st, why);
+	if (err != 0) {
 		(void)close(fd);
-		*why = "the TIMEKEEP_SOURCE=freebsd:PATH file is smaller than "
-		       "a timekeep block (16 + 4 x 88 bytes)";
-		return -EINVAL;
+		return err;
 	}
 	map = mmap(NULL, FBSD_TK_BLOCK_SIZE, PROT_READ, MAP_SHARED, fd, 0);
 	err = errno;
@@ -133,9 +195,10 @@ static int
 freebsd_init(const char *arg, const char **why)
 {
 	const void *page;
-	int saved = errno; /* the library never changes errno (STYLE 43) */
+	int saved = errno; /* the library never changes errno */
 	int err;
 
+	tk__fbsd_front_on(NULL);
 	fbsd_tk = NULL;
 	fbsd_from = NULL;
 	if (arg != NULL && *arg != '\0') {
@@ -167,36 +230,78 @@ freebsd_init(const char *arg, const char **why)
 	return err;
 }
 
+/* A full read of the page; remakes the fast tier's record if need be. */
+static int
+freebsd_read(int abs, struct tk_bintime *bt)
+{
+	struct tk__fbsd_read rd;
+	int err = tk__fbsd_read(fbsd_tk, &rd, NULL);
+
+	if (TK_UNLIKELY(err != 0))
+		return err;
+	tk__fbsd_front_update(fbsd_tk, &rd);
+	tk__fbsd_read_bintime(&rd, abs, bt);
+	return 0;
+}
+
 static int
 freebsd_gettime(clockid_t id, struct timespec *ts)
 {
+	struct tk_bintime bt;
 	int fbsd_id = tk__fbsd_host_clock(id);
+	int err;
 
+	if (fbsd_id == FBSD_CLOCK_REALTIME || fbsd_id == FBSD_CLOCK_MONOTONIC) {
+		if (tk__fast_fbsd_ts(fbsd_id == FBSD_CLOCK_REALTIME, ts) == 0)
+			return 0;
+		err = freebsd_read(fbsd_id == FBSD_CLOCK_REALTIME, &bt);
+		if (err == 0)
+			tk_bintime_to_timespec(&bt, ts);
+		return err;
+	}
 	if (fbsd_id < 0)
 		return -ENOSYS;
 	return tk__fbsd_clock_gettime(fbsd_tk, fbsd_id, ts);
 }
 
-/* Go's nanotime1 (abs == 0) and walltime (abs != 0), exact floor. */
+/*
+ * Go's nanotime1 (abs == 0) and walltime (abs != 0), exact floor,
+ * saturated at the int64 range.  The fast tier is tried here too, so that
+ * a caller that reaches the hooks first (one without the tier inline) is
+ * served by it as well; after it, the full reader always reads the counter
+ * ordered: relaxed reads are the tier's.
+ */
 static int
 freebsd_nanotime(int abs, int ordered, int64_t *ns)
 {
-	struct tk__fbsd_ns r = tk__fbsd_nanotime(fbsd_tk, abs, ordered);
+	struct tk_bintime bt;
+	int err;
 
-	if (TK_LIKELY(r.err == 0))
-		*ns = r.ns;
-	return r.err;
+	if (tk__fast_fbsd_ns(abs, ordered, ns) == 0)
+		return 0;
+	err = freebsd_read(abs, &bt);
+	if (TK_LIKELY(err == 0))
+		*ns = tk__fbsd_bintime_to_ns_sat(&bt);
+	return err;
 }
 
 static int
 freebsd_bintime(int abs, struct tk_bintime *bt)
 {
-	return tk__fbsd_binuptime(fbsd_tk, abs, 1, bt, NULL);
+	return freebsd_read(abs, bt);
+}
+
+/* Chosen: the fast tier (src/source/fbsd_fast.h) reads this page now. */
+static void
+freebsd_chosen(void)
+{
+	tk__fbsd_front_on(fbsd_tk);
 }
 
 TK_HIDDEN const struct tk__source tk__source_freebsd = {
 	.name = "freebsd",
 	.init = freebsd_init,
+	.chosen = freebsd_chosen,
 	.gettime = freebsd_gettime,
 	.nanotime = freebsd_nanotime,
 	.bintime = freebsd_bintime,
@@ -214,7 +319,7 @@ tk__fbsd_page_info(struct tk_freebsd_page_info *pi)
 	pi->enabled = tk__load_relaxed(&tk->tk_enabled);
 	curr = tk__load_relaxed(&tk->tk_current);
 	pi->current = curr;
-	/* A hostile tk_current is reported, never followed (STYLE 47). */
+	/* A hostile tk_current is reported, never followed. */
 	pi->algo =
 	    curr < VDSO_TH_NUM ? tk__load_relaxed(&tk->tk_th[curr].th_algo) : 0;
 	pi->from = fbsd_from;

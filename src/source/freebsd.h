@@ -3,22 +3,24 @@
  * What the files of the FreeBSD timekeep source share, and what the tests
  * and the benchmark call directly.  The source reads the kernel's timekeep
  * page as FreeBSD's libc does (lib/libc/sys/__vdso_gettimeofday.c and the
- * per-arch __vdso_gettc.c); see src/source/freebsd.c for the whole story.
+ * per-arch __vdso_gettc.c); docs/freebsd.md tells the whole story.
  *
- * Files and what each provides (the build picks them, STYLE 4 and 10):
+ * Files, each chosen by cmake/src_freebsd.cmake:
  *   freebsd.c              the source: attach, clock ids, hooks, page info
- *   fbsd_reader.h          the generation-loop reader and its entry points,
- *                          built into the arch file that includes it
- *   fbsd_<arch>.c          the counter per th_algo, the reader around it
- *                          (x86_64, aarch64, riscv64)
+ *   fbsd_reader.c          the generation-loop reader (libc's binuptime()),
+ *                          compiled once, around the arch's counter
+ *   fbsd/<arch>/fbsd_machine.h   the host's page layout (generic names)
+ *   fbsd/<arch>/fbsd_gettc.h     the counter per th_algo (see below)
+ *   fbsd_fast.h, fbsd_front.c    the inline fast tier and the front
+ *                          record it reads, made by the hooks
  *   fbsd_x86_dev.c         HPET, Hyper-V and pvclock readers (x86, any OS)
  *   fbsd_dev_freebsd.c     opening those devices (x86 FreeBSD)
  *   fbsd_dev_none.c        no such devices (x86 Linux)
  *   fbsd_os_<os>.c         finding the kernel's page, host clock ids
  *
- * Routing values (STYLE 45): -ENOSYS means "this page cannot answer" (no
- * page, disabled, unknown version or algo, bad index); -EAGAIN means the
- * retry bound was reached.  Both send clock.c to the next source down.
+ * Routing values: -ENOSYS means "this page cannot answer" (no page,
+ * disabled, unknown version or algo, bad index); -EAGAIN means the retry
+ * bound was reached.  Both send the caller to the next source down.
  */
 #ifndef TK_SOURCE_FREEBSD_H
 #define TK_SOURCE_FREEBSD_H
@@ -30,70 +32,60 @@
 #include "timekeep.h"
 
 /*
- * Internal results of the reader (src/source/fbsd_reader.h), never seen
- * outside it: positive, so never mistaken for a routing value.
- *   FBSD_HALF  a pass's counter delta is past half the mask;
- *   FBSD_SLOW  the first pass cannot finish: go on with the full loop.
+ * The CPU counter behind a slot, when it is the one tk__counter_ordered()
+ * reads: ok = 1, cnt that 64-bit read and shift the low bits the kernel
+ * drops from it (th_x86_shift, "TSC-low"; 0 elsewhere); ok = 0 for a device
+ * counter or another register.  The front record is made from it.
  */
-#define FBSD_HALF 1
-#define FBSD_SLOW 2
+struct fbsd_cpu {
+	uint64_t cnt;
+	unsigned shift;
+	int ok;
+};
 
 /*
- * Per architecture (fbsd_<arch>.c).  The reader: uptime (abs == 0) or
- * realtime (abs != 0) as bintime from the page tk, with an ordered or a
- * relaxed counter read; FreeBSD binuptime().  getnanouptime: th_offset of
- * the current slot, no counter read; FreeBSD getnanouptime().  Both return
- * 0 or a routing value, and store in *passes (if not NULL) how many passes
- * of the generation loop they made (at most TK_TH_READ_TRIES).
+ * Per architecture: src/source/fbsd/<arch>/fbsd_gettc.h, included by
+ * fbsd_reader.c only, defines
+ *
+ *	static inline void fbsd_arch_init(void);
+ *		prepare the counter reads (x86: choose the TSC's fence);
+ *	static inline int fbsd_gettc(const struct fbsd_vdso_timehands *th,
+ *	    uint32_t *tc, struct fbsd_cpu *cpu);
+ *		the arch's __vdso_gettc(): 0 and the 32-bit counter value for
+ *		slot th in *tc, read ordered, with *cpu as above; or a routing
+ *		value for a th_algo it cannot read.
  */
+
+/*
+ * One validated pass of libc's binuptime() loop: the slot's fields, its
+ * place on the page and the masked counter delta since th_offset_count.
+ */
+struct tk__fbsd_read {
+	uint32_t idx, gen; /* tk_current and the slot's th_gen */
+	uint64_t scale;
+	struct tk_bintime offset, boottime;
+	uint32_t delta, mask;
+	struct fbsd_cpu cpu;
+};
+
+/*
+ * fbsd_reader.c.  The reader: one validated pass over page tk, as libc's
+ * binuptime() loop makes it, bounded by TK_TH_READ_TRIES passes: 0 and *rd,
+ * or a routing value.  *passes (if not NULL) gets the passes made (0 for an
+ * unknown tk_ver).  The counter is always read ordered and inside the pass,
+ * after th_gen, as libc reads it: this is the full reader, which the fast
+ * tier (fbsd_fast.h) leaves every case it does not serve to.
+ */
+int tk__fbsd_read(const struct fbsd_vdso_timekeep *tk, struct tk__fbsd_read *rd,
+    unsigned *passes);
+/* FreeBSD binuptime(): uptime (abs == 0) or realtime (abs != 0). */
 int tk__fbsd_binuptime(const struct fbsd_vdso_timekeep *tk, int abs,
-    int ordered, struct tk_bintime *bt, unsigned *passes);
+    struct tk_bintime *bt, unsigned *passes);
+/* FreeBSD getnanouptime(): th_offset of the current slot, no counter. */
 int tk__fbsd_getnanouptime(const struct fbsd_vdso_timekeep *tk,
     struct tk_bintime *bt, unsigned *passes);
-/*
- * binuptime and the exact ns floor in one: Go's nanotime1 and walltime.
- * The result comes back in registers (RAX:RDX on x86-64, x0:x1 on arm64):
- * through a pointer, the caller's load of it would wait for a
- * store-to-load forward (about 2 ns a read on an AMD EPYC KVM guest,
- * Linux 6.18: 23.4 against 21.3 ns with bench_freebsd.c's counter).
- * The first pass and the rest of the loop are separate functions so that
- * the first stays a leaf (see fbsd_nanotime_first() in fbsd_reader.h);
- * tk__fbsd_nanotime() joins them.
- */
-struct tk__fbsd_ns {
-	int64_t ns;
-	int err; /* 0, a routing value, or FBSD_SLOW from the first pass */
-};
-/* The first pass per (abs, ordered), and the rest of the loop. */
-struct tk__fbsd_ns tk__fbsd_nanotime_00(const struct fbsd_vdso_timekeep *tk);
-struct tk__fbsd_ns tk__fbsd_nanotime_01(const struct fbsd_vdso_timekeep *tk);
-struct tk__fbsd_ns tk__fbsd_nanotime_10(const struct fbsd_vdso_timekeep *tk);
-struct tk__fbsd_ns tk__fbsd_nanotime_11(const struct fbsd_vdso_timekeep *tk);
-struct tk__fbsd_ns tk__fbsd_nanotime_slow(
-    const struct fbsd_vdso_timekeep *tk, int abs, int ordered);
-
-/*
- * Inline, so that a caller with constant abs and ordered calls its leaf
- * directly and another pays only predicted branches.
- */
-static inline struct tk__fbsd_ns
-tk__fbsd_nanotime(const struct fbsd_vdso_timekeep *tk, int abs, int ordered)
-{
-	struct tk__fbsd_ns r;
-
-	if (ordered)
-		r = abs ? tk__fbsd_nanotime_11(tk) : tk__fbsd_nanotime_01(tk);
-	else
-		r = abs ? tk__fbsd_nanotime_10(tk) : tk__fbsd_nanotime_00(tk);
-	if (__builtin_expect(r.err == FBSD_SLOW, 0))
-		r = tk__fbsd_nanotime_slow(tk, abs, ordered);
-	return r;
-}
-
 /* Prepare the counter reads (x86: choose the TSC fence); idempotent. */
 void tk__fbsd_arch_init(void);
-/* How the CPU counter is read, for the benchmark's report. */
-const char *tk__fbsd_counter_name(void);
 
 /*
  * freebsd.c.  clock_gettime for a FreeBSD clock id (sys/sys/_clock_id.h
@@ -102,6 +94,28 @@ const char *tk__fbsd_counter_name(void);
  */
 int tk__fbsd_clock_gettime(
     const struct fbsd_vdso_timekeep *tk, int fbsd_id, struct timespec *ts);
+/* tk_freebsd_page_info() of the page in use: 0, or -ENOENT, -EFAULT. */
+int tk__fbsd_page_info(struct tk_freebsd_page_info *pi);
+
+/*
+ * fbsd_front.c.  The front record of the fast tier (fbsd_fast.h), made
+ * from a validated pass rd of page tk: made again when rd shows that the
+ * page moved on, and only for the page the front is on for.
+ * tk__fbsd_front_on(tk) turns it on for page tk (the source was chosen), or
+ * off with NULL (the published record is withdrawn at once).
+ */
+void tk__fbsd_front_update(
+    const struct fbsd_vdso_timekeep *tk, const struct tk__fbsd_read *rd);
+/*
+ * The record for the pass rd of page tk, computed into *n (not published):
+ * 0, or -1 when the fast tier cannot serve this slot (a device or physical
+ * counter, a narrow mask, a shift beyond 9, a second at the end of the
+ * range).  Pure: the tests check its arithmetic directly.
+ */
+struct tk__fbsd_rec;
+int tk__fbsd_front_make(const struct fbsd_vdso_timekeep *tk,
+    const struct tk__fbsd_read *rd, struct tk__fbsd_rec *n);
+void tk__fbsd_front_on(const struct fbsd_vdso_timekeep *tk);
 
 /*
  * Per OS (fbsd_os_<os>.c).  The FreeBSD clock id that serves the host
@@ -137,34 +151,34 @@ tk__fbsd_bintime_add_scaled(
 	tk_bintime_addx(bt, x);
 }
 
+/* The time of a validated pass: binuptime() after its loop. */
+static inline void
+tk__fbsd_read_bintime(
+    const struct tk__fbsd_read *rd, int abs, struct tk_bintime *bt)
+{
+	*bt = rd->offset;
+	tk__fbsd_bintime_add_scaled(bt, rd->scale, rd->delta);
+	if (abs)
+		tk_bintime_add(bt, &rd->boottime);
+}
+
 /*
- * The exact ns floor of off + scale * delta, equal to tk_bintime_to_ns() of
- * that sum, computed so that little waits for the counter: an ordered
- * counter read waits for every earlier instruction, so the work between
- * one read's counter and the next read is paid in full, while work that
- * needs only the slot runs in the counter read's shadow.
- *
- * ns = floor((off + scale * delta) * 10^9 / 2^64), where with
- * F = off.frac * 10^9 and S = scale * 10^9 (both < 2^94):
- *	ns = off.sec * 10^9 + F_hi + S_hi * delta +
- *	     floor((F_lo + S_lo * delta) / 2^64)
- * (x_hi, x_lo the halves at bit 64).  S_hi < 2^30, so S_hi * delta < 2^62.
- * The first three terms and F_lo form one 128-bit addend ready beside the
- * product, so after the counter there is one 64 x 64 -> 128 multiply and
- * one 128-bit add (x86-64: MUL, ADD, ADC).  The sum is taken modulo 2^64
- * and read as signed, which is exact for any time within +-292 years.
+ * The exact ns floor of bt (FreeBSD bintime2ns()), saturated at the int64
+ * range instead of wrapped: the page can hold any 64-bit second, and a
+ * boot time past 2262 (FreeBSD's settimeofday accepts one) would otherwise
+ * read as a date before 1970.
  */
 static inline int64_t
-tk__fbsd_ns_scaled(const struct tk_bintime *off, uint64_t scale, uint32_t delta)
+tk__fbsd_bintime_to_ns_sat(const struct tk_bintime *bt)
 {
-	unsigned __int128 f = (unsigned __int128)off->frac * 1000000000u;
-	unsigned __int128 sc = (unsigned __int128)scale * 1000000000u;
-	uint64_t hi = (uint64_t)off->sec * 1000000000u + (uint64_t)(f >> 64) +
-	    (uint64_t)(sc >> 64) * delta;
-	unsigned __int128 sum = ((unsigned __int128)hi << 64 | (uint64_t)f) +
-	    (unsigned __int128)(uint64_t)sc * delta;
+	__int128 ns = (__int128)bt->sec * 1000000000 +
+	    (__int128)(((unsigned __int128)bt->frac * 1000000000u) >> 64);
 
-	return (int64_t)(uint64_t)(sum >> 64);
+	if (ns > INT64_MAX)
+		return INT64_MAX;
+	if (ns < INT64_MIN)
+		return INT64_MIN;
+	return (int64_t)ns;
 }
 
 #endif /* TK_SOURCE_FREEBSD_H */

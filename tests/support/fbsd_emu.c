@@ -5,9 +5,9 @@
  * th_generation protocol, the large-delta split, the NTP second processing
  * reduced to one rate adjustment) and recalculate_scaling_factor_and_
  * large_delta(), tc_fill_vdso_timehands() with x86 tsc.c
- * x86_tsc_vdso_timehands() (through fbsd_host_fill_counter_md()), and
- * sys/kern/kern_sharedpage.c alloc_sv_tk() and timehands_update() for the
- * page (FACTS 4.1-4.3).
+ * x86_tsc_vdso_timehands() (through fbsd_host_fill_counter_md(),
+ * tests/support/fbsd_host.h), and sys/kern/kern_sharedpage.c alloc_sv_tk()
+ * and timehands_update() for the page.
  *
  * Invariants: one writer at a time (e->lock); every field of the page and
  * of the kernel timehands that a reader may load concurrently is stored

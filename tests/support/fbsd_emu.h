@@ -2,8 +2,8 @@
 /*
  * A FreeBSD kernel timekeeping emulator, for the tests and the benchmark of
  * the FreeBSD timekeep source: it writes a timekeep page exactly as
- * FreeBSD's kern_tc.c tc_windup() + tc_fill_vdso_timehands() and
- * kern_sharedpage.c timehands_update() do (FACTS 4), into a file mapping
+ * FreeBSD's sys/kern/kern_tc.c tc_windup() + tc_fill_vdso_timehands() and
+ * sys/kern/kern_sharedpage.c timehands_update() do, into a file mapping
  * that TIMEKEEP_SOURCE=freebsd:PATH can name and that is also readable in
  * this process.  It uses no cmocka.
  *
@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "abi/fbsd_vdso.h"
+#include "fbsd_host.h"
 #include "timekeep.h"
 
 struct fbsd_emu_config {

@@ -148,4 +148,35 @@ tk__counter_ordered(void)
 	return (uint64_t)hi << 32 | lo;
 }
 
+/*
+ * The counter as its halves, EAX returned and EDX in *hi, never joined: a
+ * caller that multiplies the low half (the FreeBSD tier) then waits for no
+ * shift and OR (src/source/fbsd_fast.h).
+ */
+static inline __attribute__((always_inline)) uint32_t
+tk__counter_read_split(int ordered, uint32_t *hi)
+{
+	uint32_t lo, h, aux;
+	uint64_t t;
+
+	if (!ordered) {
+		/* Unordered: the CPU may execute it before earlier loads. */
+		__asm__ volatile("rdtsc" : "=a"(lo), "=d"(h));
+	} else if (__builtin_expect(__atomic_load_n(&tk__x86_order,
+	                                __ATOMIC_RELAXED) == TK_X86_ORDER_RDTSCP,
+	               1)) {
+		/* Waits for earlier instructions and loads (see above). */
+		__asm__ volatile("rdtscp"
+		                 : "=a"(lo), "=d"(h), "=c"(aux)::"memory");
+		(void)aux;
+	} else {
+		t = tk__counter_ordered();
+		lo = (uint32_t)t;
+		h = (uint32_t)(t >> 32);
+	}
+	*hi = h;
+	return lo;
+}
+#define tk__counter_read_split tk__counter_read_split
+
 #endif /* TK_COUNTER_ARCH_H */

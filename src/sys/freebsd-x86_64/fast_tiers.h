@@ -3,4 +3,6 @@
 #ifndef TK_FAST_TIERS_H
 #define TK_FAST_TIERS_H
 
+#include "source/fbsd_fast.h"
+
 #endif /* TK_FAST_TIERS_H */

@@ -3,6 +3,7 @@
 #ifndef TK_FAST_TIERS_H
 #define TK_FAST_TIERS_H
 
+#include "source/fbsd_fast.h"
 #include "source/vdso_fast.h"
 
 #endif /* TK_FAST_TIERS_H */

@@ -4,6 +4,7 @@
 #define TK_FAST_TIERS_H
 
 #include "source/tsc_fast.h"
+#include "source/fbsd_fast.h"
 #include "source/vdso_fast.h"
 
 #endif /* TK_FAST_TIERS_H */

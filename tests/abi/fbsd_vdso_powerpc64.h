@@ -3,9 +3,10 @@
  * The FreeBSD powerpc64 timekeep page: sys/sys/vdso.h with the tail of
  * sys/powerpc/include/vdso.h, eight reserved words.  The counter is the
  * timebase (VDSO_TH_ALGO_PPC_TB), read with mftb.  timekeep does not run on
- * powerpc64; the layout is here so every FreeBSD layout is checked.
+ * powerpc64: only tests/test_abi.c uses this layout, so that every FreeBSD
+ * layout is checked.
  *
- * Invariants (checked below at compile time, FACTS 1.4): the base struct
+ * Invariants, checked below at compile time: the base struct
  * is the one of every 8-aligned FreeBSD target with a 64-bit time_t; a slot
  * is 88 bytes with no padding, the header is 16 bytes (4 of them padding
  * so the slots are 8-aligned), slots start at 16, and the kernel's block is

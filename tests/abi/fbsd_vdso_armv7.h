@@ -5,9 +5,10 @@
  * counter option it was th_res[8], same size).  armv7 EABI has a 64-bit
  * time_t and aligns uint64_t to 8, so the layout equals the 64-bit one;
  * it is also the arm64 kernel's compat32 block.  On 32-bit arm the kernel
- * always sets th_physical (CNTVOFF is only programmed on arm64).
+ * always sets th_physical (CNTVOFF is only programmed on arm64).  timekeep
+ * does not run on armv7: only tests/test_abi.c uses this layout.
  *
- * Invariants (checked below at compile time, FACTS 1.4): the base struct
+ * Invariants, checked below at compile time: the base struct
  * is the one of every 8-aligned FreeBSD target with a 64-bit time_t; a slot
  * is 88 bytes with no padding, the header is 16 bytes (4 of them padding
  * so the slots are 8-aligned), slots start at 16, and the kernel's block is

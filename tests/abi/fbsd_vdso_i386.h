@@ -6,11 +6,11 @@
  * FreeBSD target with a 32-bit time_t (the comment in sys/sys/vdso.h), and
  * its ABI aligns uint64_t members to 4, so struct bintime is 12 bytes.
  *
- * Invariants (checked below, FACTS 1.4): a slot is 80 bytes, the header is
+ * Invariants, checked below: a slot is 80 bytes, the header is
  * 12 bytes with the slots right after it, no padding anywhere.  Go's
  * defs_freebsd_386.go agrees (vdsoTimehandsSize 0x50, vdsoTimekeepSize 0xc).
- * timekeep does not run on i386; the layout is here so the kernel's
- * compat32 block can be recognised and so every layout is checked.
+ * timekeep does not run on i386: only tests/test_abi.c uses this layout,
+ * so that every FreeBSD layout is checked.
  */
 #ifndef TK_ABI_FBSD_VDSO_I386_H
 #define TK_ABI_FBSD_VDSO_I386_H

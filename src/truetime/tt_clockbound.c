@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The ClockBound provider: the shared-memory segment of AWS ClockBound's
+ * daemon, protocol version 2 exactly (aws/clock-bound docs/PROTOCOL.md;
+ * daemon and client releases 2.0.0 and later), at
+ * /var/run/clockbound/shm0.  Version 1 (shm) and the version-3 segment
+ * (shm1) have other layouts and are not read.
+ *
+ * Who writes: the daemon, beside chronyd, about once a second, with
+ * ShmWriter::write (clock-bound-shm/src/writer.rs): generation made odd
+ * (release store), the data copied, generation made even (release store;
+ * on wrap-around 2, never 0).  0 means never written; version 0 means the
+ * daemon is re-initialising the segment.
+ *
+ * How it is read (the client's now(), clock-bound-shm/src/lib.rs): a
+ * consistent copy between two equal, even, non-zero generations, bounded
+ * to TK_TH_READ_TRIES passes; then every field is checked; then
+ *   bound = bound_nsec + (now - as_of) x max_drift_ppb, rounded up,
+ *   status kept while now < as_of + 5 s (the client's restart grace),
+ *   free-running after that until void_after, unknown after void_after,
+ *   unknown if now < as_of - 1 us (a causality breach: as-of in the
+ *   future), unknown if the segment enables clock-disruption support and
+ *   the VMClock page's disruption marker differs from the segment's.
+ * Differences from the client: the reader keeps no state (it is safe in
+ * any number of threads, unlike the client, aws/clock-bound #35); one
+ * "now" gives both clocks (src/truetime/tt_now.h); as-of and void-after
+ * are moved into this process's time namespace.
+ *
+ * Known weak point of the writer: the odd generation is a release store
+ * with no fence after it, so on a weakly ordered CPU (arm64) the data
+ * stores may become visible before it, and no reader can then tell a
+ * torn copy.  On x86 stores are not reordered with each other, so the
+ * protocol holds there.  The 16-bit generation repeats after 65,536
+ * updates (18 hours at 1 Hz); a reader would have to stall inside its
+ * copy for that long to be fooled, and void_after (as_of + 1000 s) ends
+ * any bound read from so old a segment.
+ */
+#include <errno.h>
+#include <stddef.h>
+
+#include "atomic.h"
+#include "timehands.h"
+#include "truetime/tt.h"
+#include "truetime/tt_now.h"
+
+#define CB_PATH "/var/run/clockbound/shm0"
+/* SHM_MAGIC (clock-bound-shm/src/shm_header.rs), two native u32 words. */
+#define CB_MAGIC0 0x414D5A4Eu
+#define CB_MAGIC1 0x43420200u
+#define CB_VERSION 2
+#define CB_SIZE 80
+/* CLOCKBOUND_RESTART_GRACE_PERIOD (clock-bound-shm/src/lib.rs): 5 s. */
+#define CB_GRACE_NS (5 * TK_NSEC_PER_SEC)
+
+/* The segment, member by member as PROTOCOL.md lays it out. */
+struct cb_segment {
+	uint32_t magic[2]; /* CB_MAGIC0, CB_MAGIC1 */
+	uint32_t segsize; /* 80 */
+	uint16_t version; /* 2; 0 while the daemon re-initialises */
+	uint16_t generation; /* odd: being written; 0: never written */
+	int64_t as_of_sec; /* CLOCK_MONOTONIC_COARSE when bound computed */
+	int64_t as_of_nsec;
+	int64_t void_after_sec; /* CLOCK_MONOTONIC_COARSE: trust ends */
+	int64_t void_after_nsec;
+	int64_t bound_nsec; /* |CLOCK_REALTIME - true time| at as-of */
+	uint64_t disruption_marker; /* last VMClock marker the daemon saw */
+	uint32_t max_drift_ppb;
+	int32_t clock_status; /* 0 unknown 1 sync 2 free-running 3 disrupted */
+	uint8_t clock_disruption_support_enabled;
+	uint8_t padding[7];
+};
+_Static_assert(sizeof(struct cb_segment) == CB_SIZE, "80-byte segment");
+_Static_assert(offsetof(struct cb_segment, as_of_sec) == 16, "as_of");
+_Static_assert(offsetof(struct cb_segment, bound_nsec) == 48, "bound");
+_Static_assert(offsetof(struct cb_segment, max_drift_ppb) == 64, "drift");
+_Static_assert(
+    offsetof(struct cb_segment, clock_disruption_support_enabled) == 72,
+    "disruption support");
+
+/* A consistent copy of the segment. */
+struct cb_snap {
+	uint32_t magic0, magic1, segsize;
+	uint16_t version, generation;
+	int64_t as_of_sec, as_of_nsec, void_sec, void_nsec, bound;
+	uint64_t marker;
+	uint32_t drift;
+	int32_t status;
+	uint8_t dsupport;
+};
+
+static const struct cb_segment *cb_seg;
+static struct tt_timens cb_ns;
+static char cb_pathbuf[256];
+static const char *cb_path = "";
+
+/* Copy the segment between two equal even generations: 0, or -EAGAIN. */
+static int
+cb_snapshot(const struct cb_segment *s, struct cb_snap *o)
+{
+	for (int i = 0; i < TK_TH_READ_TRIES; i++) {
+		/*
+		 * Acquire: the fields are loaded after the generation; pairs
+		 * with the release store of the even generation in the
+		 * daemon's ShmWriter::write.
+		 */
+		uint16_t gen = tk__load_acquire(&s->generation);
+
+		if (gen == 0 || (gen & 1u) != 0)
+			continue;
+		o->magic0 = tk__load_relaxed(&s->magic[0]);
+		o->magic1 = tk__load_relaxed(&s->magic[1]);
+		o->segsize = tk__load_relaxed(&s->segsize);
+		o->version = tk__load_relaxed(&s->version);
+		o->as_of_sec = tk__load_relaxed(&s->as_of_sec);
+		o->as_of_nsec = tk__load_relaxed(&s->as_of_nsec);
+		o->void_sec = tk__load_relaxed(&s->void_after_sec);
+		o->void_nsec = tk__load_relaxed(&s->void_after_nsec);
+		o->bound = tk__load_relaxed(&s->bound_nsec);
+		o->marker = tk__load_relaxed(&s->disruption_marker);
+		o->drift = tk__load_relaxed(&s->max_drift_ppb);
+		o->status = tk__load_relaxed(&s->clock_status);
+		o->dsupport =
+		    tk__load_relaxed(&s->clock_disruption_support_enabled);
+		/*
+		 * Acquire fence: the field loads complete before the
+		 * generation is loaded again; pairs with the release store
+		 * of the odd generation in ShmWriter::write (see the arm64
+		 * note at the top of this file).
+		 */
+		tk__fence_acquire();
+		if (tk__load_relaxed(&s->generation) == gen) {
+			o->generation = gen;
+			return 0;
+		}
+	}
+	return -EAGAIN;
+}
+
+/* A timespec from the segment in ns, or -1 if out of range. */
+static int64_t
+cb_ts_ns(int64_t sec, int64_t nsec)
+{
+	if (sec < 0 || sec >= (1LL << 33) || nsec < 0 ||
+	    nsec >= TK_NSEC_PER_SEC)
+		return -1;
+	return sec * TK_NSEC_PER_SEC + nsec;
+}
+
+static int
+cb_sane(const struct cb_snap *s)
+{
+	return s->magic0 == CB_MAGIC0 && s->magic1 == CB_MAGIC1 &&
+	    s->segsize == CB_SIZE && s->version == CB_VERSION &&
+	    s->bound >= 0 && s->bound <= TT_BOUND_MAX_NS &&
+	    s->drift <= TT_DRIFT_MAX_PPB && s->dsupport <= 1;
+}
+
+void
+tk__tt_cb_eval(const void *seg, int64_t mono_ns, int64_t real_ns,
+    int64_t ns_off_ns, const uint64_t *vm_marker, struct tk_truetime *r)
+{
+	struct cb_snap s;
+	int64_t as_of, void_after, age;
+	int status;
+
+	if (cb_snapshot(seg, &s) != 0 || !cb_sane(&s)) {
+		tt_unknown(r, TK_TRUETIME_UNKNOWN);
+		return;
+	}
+	as_of = cb_ts_ns(s.as_of_sec, s.as_of_nsec);
+	void_after = cb_ts_ns(s.void_sec, s.void_nsec);
+	if (as_of < 0 || void_after < as_of ||
+	    s.status < TK_TRUETIME_SYNCHRONIZED ||
+	    s.status > TK_TRUETIME_DISRUPTED) {
+		tt_unknown(r, TK_TRUETIME_UNKNOWN);
+		return;
+	}
+	if (s.status == TK_TRUETIME_DISRUPTED) {
+		tt_unknown(r, TK_TRUETIME_DISRUPTED);
+		return;
+	}
+	as_of += ns_off_ns;
+	void_after += ns_off_ns;
+	if (mono_ns < as_of - TT_CAUSALITY_NS || mono_ns >= void_after ||
+	    (s.dsupport && vm_marker != NULL && *vm_marker != s.marker)) {
+		tt_unknown(r, TK_TRUETIME_UNKNOWN);
+		return;
+	}
+	age = mono_ns > as_of ? mono_ns - as_of : 0;
+	if (age > TT_AGE_MAX_NS) {
+		tt_unknown(r, TK_TRUETIME_UNKNOWN);
+		return;
+	}
+	status = age < CB_GRACE_NS ? s.status : TK_TRUETIME_FREE_RUNNING;
+	tt_interval(r, real_ns, tt_grow(s.bound, age, s.drift), age, status);
+}
+
+static void
+cb_read(struct tk_truetime *r)
+{
+	int64_t mono, real;
+	uint64_t marker;
+	int m = tk__tt_vm_marker(&marker);
+
+	/* A VMClock page whose marker cannot be read: no bound. */
+	if (TK_UNLIKELY(m == -EAGAIN)) {
+		tt_unknown(r, TK_TRUETIME_UNKNOWN);
+		return;
+	}
+	tt_now(&mono, &real);
+	tk__tt_cb_eval(
+	    cb_seg, mono, real, cb_ns.mono_ns, m == 0 ? &marker : NULL, r);
+}
+
+static int
+cb_open(const char *path, int keep, const char **why)
+{
+	const struct cb_segment *s;
+	const void *map;
+	struct tt_timens ns;
+	size_t len;
+	uint16_t version;
+	int err;
+
+	if (path == NULL)
+		path = tk__tt_hooks.clockbound_path != NULL
+		    ? tk__tt_hooks.clockbound_path
+		    : CB_PATH;
+	tk__tt_timens_read(&ns);
+	if (!ns.known) {
+		*why = "this process unshared a time namespace it is not in: "
+		       "its CLOCK_MONOTONIC offset cannot be read";
+		return -ENOTSUP;
+	}
+	err = tk__tt_map(path, CB_SIZE, 0, 0, &map, &len, why);
+	if (err != 0)
+		return err;
+	s = map;
+	version = tk__load_relaxed(&s->version);
+	if (tk__load_relaxed(&s->magic[0]) != CB_MAGIC0 ||
+	    tk__load_relaxed(&s->magic[1]) != CB_MAGIC1) {
+		*why = "not a ClockBound segment (magic)";
+		err = -EINVAL;
+	} else if (tk__load_relaxed(&s->segsize) != CB_SIZE) {
+		*why = "the ClockBound segment size is not 80 (protocol 2)";
+		err = -EINVAL;
+	} else if (version != CB_VERSION && version != 0) {
+		*why = "a ClockBound segment of another protocol version "
+		       "(this reads version 2)";
+		err = -ENOTSUP;
+	}
+	if (err != 0 || !keep) {
+		tk__tt_unmap(map, CB_SIZE);
+		if (err == 0)
+			*why = "a ClockBound protocol 2 segment";
+		return err;
+	}
+	cb_path = tk__tt_path_keep(cb_pathbuf, sizeof(cb_pathbuf), path);
+	if (cb_path == NULL)
+		cb_path = "";
+	cb_ns = ns;
+	cb_seg = s;
+	tk__tt_vm_marker_open();
+	*why = "a ClockBound protocol 2 segment";
+	return 0;
+}
+
+static const char *
+cb_status_name(int32_t st)
+{
+	switch (st) {
+	case 0:
+		return "unknown";
+	case 1:
+		return "synchronized";
+	case 2:
+		return "free-running";
+	case 3:
+		return "disrupted";
+	default:
+		return "invalid";
+	}
+}
+
+static void
+cb_info(struct tk_truetime_info *ti)
+{
+	struct cb_snap s;
+	int64_t mono, real, as_of;
+
+	ti->path = cb_path;
+	ti->max_age_ns = CB_GRACE_NS;
+	ti->timens_offset_ns = cb_ns.mono_ns;
+	if (cb_snapshot(cb_seg, &s) != 0) {
+		ti->provider_status = "no consistent copy (writer busy)";
+		return;
+	}
+	tt_now(&mono, &real);
+	as_of = cb_ts_ns(s.as_of_sec, s.as_of_nsec);
+	ti->provider_status = cb_status_name(s.status);
+	ti->bound_ns = s.bound;
+	ti->drift_ppb = s.drift;
+	ti->age_ns = as_of < 0 ? -1 : mono - (as_of + cb_ns.mono_ns);
+	tk__tt_field(ti, "magic[0]", s.magic0, 0);
+	tk__tt_field(ti, "magic[1]", s.magic1, 0);
+	tk__tt_field(ti, "segsize", s.segsize, 0);
+	tk__tt_field(ti, "version", s.version, 0);
+	tk__tt_field(ti, "generation", s.generation, 0);
+	tk__tt_field(ti, "as_of.tv_sec", (uint64_t)s.as_of_sec, 1);
+	tk__tt_field(ti, "as_of.tv_nsec", (uint64_t)s.as_of_nsec, 1);
+	tk__tt_field(ti, "void_after.tv_sec", (uint64_t)s.void_sec, 1);
+	tk__tt_field(ti, "void_after.tv_nsec", (uint64_t)s.void_nsec, 1);
+	tk__tt_field(ti, "bound_nsec", (uint64_t)s.bound, 1);
+	tk__tt_field(ti, "disruption_marker", s.marker, 0);
+	tk__tt_field(ti, "max_drift_ppb", s.drift, 0);
+	tk__tt_field(ti, "clock_status", (uint64_t)(int64_t)s.status, 1);
+	tk__tt_field(ti, "clock_disruption_support_enabled", s.dsupport, 0);
+}
+
+static void
+cb_close(void)
+{
+	tk__tt_unmap(cb_seg, CB_SIZE);
+	cb_seg = NULL;
+	cb_path = "";
+}
+
+TK_HIDDEN const struct tt_provider tk__tt_clockbound = {
+	.name = "clockbound",
+	.open = cb_open,
+	.read = cb_read,
+	.info = cb_info,
+	.close = cb_close,
+};

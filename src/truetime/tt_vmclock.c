@@ -1,0 +1,526 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The VMClock provider: the page a hypervisor shares with its guests to
+ * say how the CPU counter maps to real time, and how wrong that may be
+ * (Linux include/uapi/linux/vmclock-abi.h, kernel 6.13 and later; driver
+ * drivers/ptp/ptp_vmclock.c, which lets user space mmap it read-only
+ * from /dev/vmclock0).  Little-endian fields; every target timekeep
+ * supports is little-endian.
+ *
+ * Who writes: the hypervisor, with a seqcount: seq_count made odd, a write
+ * barrier, the fields, a write barrier, seq_count made even.  Who reads:
+ * the guest, as vmclock_get_crosststamp() in ptp_vmclock.c does: a copy
+ * between two equal even seq_count values, with the counter read inside
+ * the copy; here bounded to TK_TH_READ_TRIES passes.
+ *
+ * Used only when the hypervisor fills the time fields: the page's counter
+ * is this CPU's (counter_id 1, the TSC, on x86-64; 0, the virtual counter,
+ * on arm64), time_type is UTC or TAI (with its offset), and both
+ * TIME_MAXERROR_VALID and PERIOD_MAXERROR_VALID are set.  A page without
+ * them is still kept for its disruption marker, which ClockBound's check
+ * needs (tk__tt_vm_marker).  Then, at counter value c:
+ *   time(c) = time_sec + time_frac_sec / 2^64
+ *	       + (c - counter_value) x counter_period_frac_sec / 2^(64+shift)
+ *   bound(c) = time_maxerror_nanosec
+ *	       + |c - counter_value| x counter_period_maxerror_rate_frac_sec
+ *	         / 2^(64+shift), rounded up
+ * (the same form as FreeBSD's timehands), with status synchronized or
+ * free-running as clock_status says (unknown, initializing and
+ * unreliable claim no bound).  This is the page's own clock, independent
+ * of the kernel's CLOCK_REALTIME: it is right after a live migration
+ * before NTP has recovered, which is what the page is for.
+ *
+ * Disruption.  disruption_marker changes when the counter is disrupted
+ * (live migration), vm_generation_counter (if present) when the VM is
+ * restored from a snapshot.  The first reader to see either differ from
+ * the anchor (the values seen at the provider's choice, or at the last
+ * re-anchor) publishes the new values with the seq_count it saw
+ * (src/truetime/tt_pub.h); until the hypervisor publishes the page again
+ * (seq_count moves on), every reader answers DISRUPTED: no bound.  The
+ * first reader to see the fresh page clears the anchor's pending flag.
+ *
+ * During a positive leap second (leap_indicator VMCLOCK_LEAP_POS) POSIX
+ * time is ambiguous by a second, so the bound grows by 1 s then.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <unistd.h>
+
+#include "atomic.h"
+#include "counter.h"
+#include "timehands.h"
+#include "truetime/tt.h"
+#include "truetime/tt_pub.h"
+
+#define VM_PATH "/dev/vmclock0"
+#define VMCLOCK_MAGIC 0x4b4c4356u /* "VCLK" */
+#define VMCLOCK_COUNTER_ARM_VCNT 0
+#define VMCLOCK_COUNTER_X86_TSC 1
+#define VMCLOCK_COUNTER_INVALID 0xff
+#define VMCLOCK_TIME_UTC 0
+#define VMCLOCK_TIME_TAI 1
+#define VMCLOCK_FLAG_TAI_OFFSET_VALID (1u << 0)
+#define VMCLOCK_FLAG_PERIOD_MAXERROR_VALID (1u << 4)
+#define VMCLOCK_FLAG_TIME_MAXERROR_VALID (1u << 6)
+#define VMCLOCK_FLAG_VM_GEN_COUNTER_PRESENT (1u << 8)
+#define VMCLOCK_STATUS_SYNCHRONIZED 2
+#define VMCLOCK_STATUS_FREERUNNING 3
+#define VMCLOCK_LEAP_POS 0x03
+/* A regular file standing in for the device holds one 4 KiB region. */
+#define VM_FILE_SIZE 4096
+
+#if defined(TK_ARCH_X86_64)
+#define VM_COUNTER_ID VMCLOCK_COUNTER_X86_TSC
+#elif defined(TK_ARCH_AARCH64)
+#define VM_COUNTER_ID VMCLOCK_COUNTER_ARM_VCNT
+#else
+#define VM_COUNTER_ID VMCLOCK_COUNTER_INVALID /* no counter of ours */
+#endif
+
+/* struct vmclock_abi, member by member (vmclock-abi.h). */
+struct vm_page {
+	uint32_t magic;
+	uint32_t size; /* of the region holding the structure */
+	uint16_t version; /* 1 */
+	uint8_t counter_id;
+	uint8_t time_type;
+	uint32_t seq_count; /* low bit: update in progress */
+	uint64_t disruption_marker;
+	uint64_t flags;
+	uint8_t pad[2];
+	uint8_t clock_status;
+	uint8_t leap_second_smearing_hint;
+	uint16_t tai_offset_sec; /* two's complement */
+	uint8_t leap_indicator;
+	uint8_t counter_period_shift;
+	uint64_t counter_value;
+	uint64_t counter_period_frac_sec; /* 2^-(64 + shift) s */
+	uint64_t counter_period_esterror_rate_frac_sec;
+	uint64_t counter_period_maxerror_rate_frac_sec;
+	uint64_t time_sec;
+	uint64_t time_frac_sec; /* 2^-64 s */
+	uint64_t time_esterror_nanosec;
+	uint64_t time_maxerror_nanosec;
+	uint64_t vm_generation_counter;
+};
+_Static_assert(offsetof(struct vm_page, seq_count) == 12, "seq_count");
+_Static_assert(offsetof(struct vm_page, clock_status) == 34, "status");
+_Static_assert(offsetof(struct vm_page, counter_value) == 40, "counter");
+_Static_assert(offsetof(struct vm_page, time_sec) == 72, "time_sec");
+_Static_assert(sizeof(struct vm_page) == 112, "112 bytes");
+/* The structure before vm_generation_counter was added. */
+#define VM_SIZE_MIN 104
+
+struct vm_snap {
+	uint32_t magic, size, seq;
+	uint16_t version, tai_offset;
+	uint8_t counter_id, time_type, status, smear, leap, shift;
+	uint64_t marker, flags, counter_value, period, est_rate, max_rate;
+	uint64_t time_sec, time_frac, esterror, maxerror, vmgen;
+	uint64_t counter; /* the counter value the copy is for */
+};
+
+static const struct vm_page *vm_page; /* chosen: time and marker */
+static const struct vm_page *vm_marker_page; /* not chosen: marker only */
+static size_t vm_len;
+static struct tt_pub vm_anchor; /* marker, vmgen, pending, seq */
+static char vm_pathbuf[256];
+static const char *vm_path = "";
+
+static int
+vm_snapshot(const struct vm_page *p, struct vm_snap *o, int live)
+{
+	for (int i = 0; i < TK_TH_READ_TRIES; i++) {
+		/*
+		 * Acquire: the fields are loaded after seq_count; pairs with
+		 * the hypervisor's write barrier before it makes seq_count
+		 * even (what ptp_vmclock.c vmclock_get_crosststamp relies
+		 * on).
+		 */
+		uint32_t seq = tk__load_acquire(&p->seq_count);
+
+		if ((seq & 1u) != 0)
+			continue;
+		o->magic = tk__load_relaxed(&p->magic);
+		o->size = tk__load_relaxed(&p->size);
+		o->version = tk__load_relaxed(&p->version);
+		o->counter_id = tk__load_relaxed(&p->counter_id);
+		o->time_type = tk__load_relaxed(&p->time_type);
+		o->marker = tk__load_relaxed(&p->disruption_marker);
+		o->flags = tk__load_relaxed(&p->flags);
+		o->status = tk__load_relaxed(&p->clock_status);
+		o->smear = tk__load_relaxed(&p->leap_second_smearing_hint);
+		o->tai_offset = tk__load_relaxed(&p->tai_offset_sec);
+		o->leap = tk__load_relaxed(&p->leap_indicator);
+		o->shift = tk__load_relaxed(&p->counter_period_shift);
+		o->counter_value = tk__load_relaxed(&p->counter_value);
+		o->period = tk__load_relaxed(&p->counter_period_frac_sec);
+		o->est_rate =
+		    tk__load_relaxed(&p->counter_period_esterror_rate_frac_sec);
+		o->max_rate =
+		    tk__load_relaxed(&p->counter_period_maxerror_rate_frac_sec);
+		o->time_sec = tk__load_relaxed(&p->time_sec);
+		o->time_frac = tk__load_relaxed(&p->time_frac_sec);
+		o->esterror = tk__load_relaxed(&p->time_esterror_nanosec);
+		o->maxerror = tk__load_relaxed(&p->time_maxerror_nanosec);
+		o->vmgen = tk__load_relaxed(&p->vm_generation_counter);
+		if (live)
+			o->counter = tk__counter_ordered();
+		/*
+		 * Acquire fence: the field loads and the counter read
+		 * complete before seq_count is loaded again; pairs with the
+		 * hypervisor's write barrier after it makes seq_count odd.
+		 */
+		tk__fence_acquire();
+		if (tk__load_relaxed(&p->seq_count) == seq) {
+			o->seq = seq;
+			return 0;
+		}
+	}
+	return -EAGAIN;
+}
+
+/* The constant part: a VMClock page of version 1 that fits the map. */
+static int
+vm_valid(const struct vm_snap *s, size_t len)
+{
+	return s->magic == VMCLOCK_MAGIC && s->version == 1 &&
+	    s->size >= VM_SIZE_MIN && s->size <= len;
+}
+
+/* Everything a bound needs is there (clock_status aside). */
+static int
+vm_has_time(const struct vm_snap *s)
+{
+	uint64_t need = VMCLOCK_FLAG_TIME_MAXERROR_VALID |
+	    VMCLOCK_FLAG_PERIOD_MAXERROR_VALID;
+
+	return s->counter_id == VM_COUNTER_ID && (s->flags & need) == need &&
+	    (s->time_type == VMCLOCK_TIME_UTC ||
+	        (s->time_type == VMCLOCK_TIME_TAI &&
+	            (s->flags & VMCLOCK_FLAG_TAI_OFFSET_VALID) != 0));
+}
+
+static uint64_t
+vm_gen(const struct vm_snap *s)
+{
+	return (s->flags & VMCLOCK_FLAG_VM_GEN_COUNTER_PRESENT) != 0 &&
+	        s->size >= sizeof(struct vm_page)
+	    ? s->vmgen
+	    : 0;
+}
+
+/*
+ * floor(counts x rate / 2^(64 + shift)) in ns: the product is a 128-bit
+ * fraction of a second in units of 2^-(64 + shift) s; times 10^9 split as
+ * hi x 10^9 + (lo x 10^9) >> 64 so nothing overflows.  UINT64_MAX when the
+ * result does not fit below 2^62.
+ */
+static uint64_t
+vm_scale(uint64_t counts, uint64_t rate, unsigned shift)
+{
+	unsigned __int128 p = (unsigned __int128)counts * rate;
+	uint64_t hi = (uint64_t)(p >> 64), lo = (uint64_t)p;
+	unsigned __int128 ns = (unsigned __int128)hi * 1000000000u +
+	    (((unsigned __int128)lo * 1000000000u) >> 64);
+
+	ns >>= shift;
+	return ns >> 62 != 0 ? UINT64_MAX : (uint64_t)ns;
+}
+
+static void
+vm_compute(const struct vm_snap *s, size_t len, struct tk_truetime *r)
+{
+	uint64_t delta = s->counter - s->counter_value, mag, el, err;
+	int neg = (int64_t)delta < 0;
+	int64_t t, b;
+	int status;
+
+	if (!vm_valid(s, len) || !vm_has_time(s) || s->period == 0 ||
+	    s->shift > 63 || s->time_sec >= (1ULL << 33) ||
+	    s->maxerror > (uint64_t)TT_BOUND_MAX_NS) {
+		tt_unknown(r, TK_TRUETIME_UNKNOWN);
+		return;
+	}
+	if (s->status == VMCLOCK_STATUS_SYNCHRONIZED)
+		status = TK_TRUETIME_SYNCHRONIZED;
+	else if (s->status == VMCLOCK_STATUS_FREERUNNING)
+		status = TK_TRUETIME_FREE_RUNNING;
+	else {
+		tt_unknown(r, TK_TRUETIME_UNKNOWN);
+		return;
+	}
+	mag = neg ? 0 - delta : delta;
+	el = vm_scale(mag, s->period, s->shift);
+	err = vm_scale(mag, s->max_rate, s->shift);
+	if (el > (uint64_t)TT_AGE_MAX_NS || err > (uint64_t)TT_BOUND_MAX_NS) {
+		tt_unknown(r, TK_TRUETIME_UNKNOWN);
+		return;
+	}
+	t = (int64_t)s->time_sec * TK_NSEC_PER_SEC +
+	    (int64_t)tk__frac_to_units(s->time_frac, 1000000000u);
+	t = neg ? t - (int64_t)el : t + (int64_t)el;
+	if (s->time_type == VMCLOCK_TIME_TAI)
+		t -= (int64_t)(int16_t)s->tai_offset * TK_NSEC_PER_SEC;
+	/* +1 for the floor of err, +1 for the floors of t. */
+	b = (int64_t)s->maxerror + (int64_t)err + 2;
+	if (s->leap == VMCLOCK_LEAP_POS)
+		b += TK_NSEC_PER_SEC;
+	tt_interval(r, t, b, neg ? 0 : (int64_t)el, status);
+}
+
+void
+tk__tt_vm_eval(
+    const void *page, size_t len, uint64_t counter, struct tk_truetime *r)
+{
+	struct vm_snap s;
+
+	if (vm_snapshot(page, &s, 0) != 0) {
+		tt_unknown(r, TK_TRUETIME_UNKNOWN);
+		return;
+	}
+	s.counter = counter;
+	vm_compute(&s, len, r);
+}
+
+static void
+vm_anchor_set(uint64_t marker, uint64_t gen, int pending, uint32_t seq)
+{
+	int64_t v[TT_PUB_NV] = { (int64_t)marker, (int64_t)gen, pending,
+		(int64_t)seq, 0, 0 };
+
+	if (tt_pub_trylock(&vm_anchor)) {
+		tt_pub_write(&vm_anchor, v);
+		tt_pub_unlock(&vm_anchor);
+	}
+}
+
+/* 1 while the page is disrupted relative to the anchor (see the top). */
+static int
+vm_disrupted(const struct vm_snap *s)
+{
+	int64_t a[TT_PUB_NV];
+	uint64_t gen = vm_gen(s);
+
+	if (tt_pub_read(&vm_anchor, a) != 0)
+		return 1;
+	if (s->marker != (uint64_t)a[0] || gen != (uint64_t)a[1]) {
+		vm_anchor_set(s->marker, gen, 1, s->seq);
+		return 1;
+	}
+	if (a[2] != 0) {
+		if (s->seq == (uint32_t)a[3])
+			return 1;
+		vm_anchor_set(s->marker, gen, 0, s->seq);
+	}
+	return 0;
+}
+
+static void
+vm_read(struct tk_truetime *r)
+{
+	struct vm_snap s;
+
+	if (vm_snapshot(vm_page, &s, 1) != 0 || !vm_valid(&s, vm_len) ||
+	    !vm_has_time(&s)) {
+		tt_unknown(r, TK_TRUETIME_UNKNOWN);
+		return;
+	}
+	if (vm_disrupted(&s)) {
+		tt_unknown(r, TK_TRUETIME_DISRUPTED);
+		return;
+	}
+	vm_compute(&s, vm_len, r);
+}
+
+int
+tk__tt_vm_marker(uint64_t *marker)
+{
+	const struct vm_page *p = vm_page != NULL ? vm_page : vm_marker_page;
+	struct vm_snap s;
+
+	if (p == NULL)
+		return -ENOENT;
+	if (vm_snapshot(p, &s, 0) != 0 || !vm_valid(&s, vm_len))
+		return -EAGAIN;
+	*marker = s.marker;
+	return 0;
+}
+
+/*
+ * Map one page of the device (its driver maps exactly one), or a regular
+ * file of one 4 KiB region standing in for it, and check the constant
+ * part: 0, *map, *len and *s, or -errno and *why.
+ */
+static int
+vm_map(const char *path, const struct vm_page **map, size_t *len,
+    struct vm_snap *s, const char **why)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	size_t want = pg >= VM_FILE_SIZE ? (size_t)pg : VM_FILE_SIZE;
+	const void *m;
+	int err = tk__tt_map(path, want, VM_FILE_SIZE, 1, &m, len, why);
+
+	if (err != 0)
+		return err;
+	if (vm_snapshot(m, s, 0) != 0) {
+		*why = "no consistent copy of the VMClock page (seq_count odd)";
+		err = -EAGAIN;
+	} else if (!vm_valid(s, *len)) {
+		*why = "not a VMClock page (magic, version 1 or size)";
+		err = -EINVAL;
+	}
+	if (err != 0) {
+		tk__tt_unmap(m, *len);
+		return err;
+	}
+	*map = m;
+	return 0;
+}
+
+void
+tk__tt_vm_marker_open(void)
+{
+	const char *path = tk__tt_hooks.vmclock_path != NULL
+	    ? tk__tt_hooks.vmclock_path
+	    : VM_PATH;
+	const struct vm_page *m;
+	const char *why;
+	struct vm_snap s;
+	size_t len;
+
+	if (vm_page != NULL || vm_marker_page != NULL)
+		return;
+	if (vm_map(path, &m, &len, &s, &why) == 0) {
+		vm_len = len;
+		vm_marker_page = m;
+	}
+}
+
+static int
+vm_open(const char *path, int keep, const char **why)
+{
+	const struct vm_page *m;
+	struct vm_snap s;
+	size_t len;
+	int err;
+
+	if (path == NULL)
+		path = tk__tt_hooks.vmclock_path != NULL
+		    ? tk__tt_hooks.vmclock_path
+		    : VM_PATH;
+	err = vm_map(path, &m, &len, &s, why);
+	if (err != 0)
+		return err;
+	if (!vm_has_time(&s)) {
+		*why = "a VMClock page without time for this CPU's counter "
+		       "(only its disruption marker is used)";
+		if (keep && vm_page == NULL && vm_marker_page == NULL) {
+			vm_len = len;
+			vm_marker_page = m;
+		} else {
+			tk__tt_unmap(m, len);
+		}
+		return -ENOTSUP;
+	}
+	*why = "a VMClock page with time and maximum error";
+	if (!keep) {
+		tk__tt_unmap(m, len);
+		return 0;
+	}
+	if (vm_marker_page != NULL) {
+		tk__tt_unmap(vm_marker_page, vm_len);
+		vm_marker_page = NULL;
+	}
+	vm_path = tk__tt_path_keep(vm_pathbuf, sizeof(vm_pathbuf), path);
+	if (vm_path == NULL)
+		vm_path = "";
+	vm_len = len;
+	{
+		int64_t v[TT_PUB_NV] = { (int64_t)s.marker, (int64_t)vm_gen(&s),
+			0, (int64_t)s.seq, 0, 0 };
+
+		(void)tt_pub_trylock(&vm_anchor);
+		tt_pub_write(&vm_anchor, v);
+		tt_pub_unlock(&vm_anchor);
+	}
+	vm_page = m;
+	return 0;
+}
+
+static const char *
+vm_status_name(uint8_t st)
+{
+	static const char *const names[] = { "unknown", "initializing",
+		"synchronized", "free-running", "unreliable" };
+
+	return st < 5 ? names[st] : "invalid";
+}
+
+static void
+vm_info(struct tk_truetime_info *ti)
+{
+	struct vm_snap s;
+
+	ti->path = vm_path;
+	if (vm_snapshot(vm_page, &s, 1) != 0) {
+		ti->provider_status = "no consistent copy (seq_count odd)";
+		return;
+	}
+	ti->provider_status = vm_status_name(s.status);
+	ti->bound_ns = (int64_t)s.maxerror;
+	ti->age_ns = s.counter >= s.counter_value
+	    ? (int64_t)vm_scale(s.counter - s.counter_value, s.period, s.shift)
+	    : 0;
+	/* max_rate / period is the rate error per unit: x 10^9 in ppb. */
+	ti->drift_ppb = s.period == 0
+	    ? -1
+	    : (int64_t)((unsigned __int128)s.max_rate * 1000000000u / s.period);
+	tk__tt_field(ti, "magic", s.magic, 0);
+	tk__tt_field(ti, "size", s.size, 0);
+	tk__tt_field(ti, "version", s.version, 0);
+	tk__tt_field(ti, "counter_id", s.counter_id, 0);
+	tk__tt_field(ti, "time_type", s.time_type, 0);
+	tk__tt_field(ti, "seq_count", s.seq, 0);
+	tk__tt_field(ti, "disruption_marker", s.marker, 0);
+	tk__tt_field(ti, "flags", s.flags, 0);
+	tk__tt_field(ti, "clock_status", s.status, 0);
+	tk__tt_field(ti, "leap_second_smearing_hint", s.smear, 0);
+	tk__tt_field(
+	    ti, "tai_offset_sec", (uint64_t)(int64_t)(int16_t)s.tai_offset, 1);
+	tk__tt_field(ti, "leap_indicator", s.leap, 0);
+	tk__tt_field(ti, "counter_period_shift", s.shift, 0);
+	tk__tt_field(ti, "counter_value", s.counter_value, 0);
+	tk__tt_field(ti, "counter_period_frac_sec", s.period, 0);
+	tk__tt_field(
+	    ti, "counter_period_esterror_rate_frac_sec", s.est_rate, 0);
+	tk__tt_field(
+	    ti, "counter_period_maxerror_rate_frac_sec", s.max_rate, 0);
+	tk__tt_field(ti, "time_sec", s.time_sec, 0);
+	tk__tt_field(ti, "time_frac_sec", s.time_frac, 0);
+	tk__tt_field(ti, "time_esterror_nanosec", s.esterror, 0);
+	tk__tt_field(ti, "time_maxerror_nanosec", s.maxerror, 0);
+	tk__tt_field(ti, "vm_generation_counter", s.vmgen, 0);
+	tk__tt_field(ti, "counter (now)", s.counter, 0);
+}
+
+static void
+vm_close(void)
+{
+	tk__tt_unmap(vm_page, vm_len);
+	tk__tt_unmap(vm_marker_page, vm_len);
+	vm_page = NULL;
+	vm_marker_page = NULL;
+	vm_path = "";
+	tk__store_relaxed(&vm_anchor.current, 0u);
+	for (int i = 0; i < 2; i++)
+		tk__store_relaxed(&vm_anchor.slot[i].gen, 0u);
+}
+
+TK_HIDDEN const struct tt_provider tk__tt_vmclock = {
+	.name = "vmclock",
+	.open = vm_open,
+	.read = vm_read,
+	.info = vm_info,
+	.close = vm_close,
+};
