@@ -162,8 +162,9 @@ tk__counter_read_split(int ordered, uint32_t *hi)
 	if (!ordered) {
 		/* Unordered: the CPU may execute it before earlier loads. */
 		__asm__ volatile("rdtsc" : "=a"(lo), "=d"(h));
-	} else if (__builtin_expect(__atomic_load_n(&tk__x86_order,
-	                                __ATOMIC_RELAXED) == TK_X86_ORDER_RDTSCP,
+	} else if (__builtin_expect(
+	               __atomic_load_n(&tk__x86_order, __ATOMIC_RELAXED) ==
+	                   TK_X86_ORDER_RDTSCP,
 	               1)) {
 		/* Waits for earlier instructions and loads (see above). */
 		__asm__ volatile("rdtscp"
