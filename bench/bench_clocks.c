@@ -62,7 +62,8 @@ rd_walltime(void)
 	int32_t nsec;
 
 	tk_walltime(&sec, &nsec);
-	return sec + nsec;
+	/* Zero-extended: see rd_tk_walltime() in cli/candidates.c. */
+	return sec + (uint32_t)nsec;
 }
 
 static inline int64_t
@@ -99,6 +100,7 @@ rd_libc(clockid_t id)
 	    relaxed_call())                                                    \
 	X(ctr_relaxed, "relaxed counter read, inline", 0, 1,                   \
 	    cli_counter_relaxed())                                             \
+	X(tk_realtime, "tk_realtime_ns", 0, 0, tk_realtime_ns())               \
 	X(tk_walltime, "tk_walltime", 0, 0, rd_walltime())                     \
 	X(tk_cgt_mono, "tk_clock_gettime(MONOTONIC)", 0, 0, rd_tk_cgt())       \
 	X(threads_1, "tk_nanotime, 1 thread alone", 1, 0, tk_nanotime())       \

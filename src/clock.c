@@ -134,8 +134,8 @@ tk_ticks_ordered(void)
 	return tk__route_ticks(1);
 }
 
-int
-tk_ticks_to_ns_checked(uint64_t ticks, int64_t *mono_ns, int64_t *real_ns)
+static __attribute__((noinline)) int
+ticks_to_ns_slow(uint64_t ticks, int64_t *mono_ns, int64_t *real_ns)
 {
 	int64_t m, r;
 	int st = tk__route_ticks_to_ns(ticks, &m, &r);
@@ -155,21 +155,40 @@ tk_ticks_to_ns_checked(uint64_t ticks, int64_t *mono_ns, int64_t *real_ns)
 	return st;
 }
 
+int
+tk_ticks_to_ns_checked(uint64_t ticks, int64_t *mono_ns, int64_t *real_ns)
+{
+	int64_t m, r;
+
+	if (TK_LIKELY(tk__fast_conv(ticks, &m, &r) == 0)) {
+		if (mono_ns != NULL)
+			*mono_ns = m;
+		if (real_ns != NULL)
+			*real_ns = r;
+		return TK_TICKS_EXACT;
+	}
+	return ticks_to_ns_slow(ticks, mono_ns, real_ns);
+}
+
 int64_t
 tk_ticks_to_ns(uint64_t ticks)
 {
-	int64_t m = 0;
+	int64_t m = 0, r;
 
-	(void)tk_ticks_to_ns_checked(ticks, &m, NULL);
+	if (TK_LIKELY(tk__fast_conv(ticks, &m, &r) == 0))
+		return m;
+	(void)ticks_to_ns_slow(ticks, &m, NULL);
 	return m;
 }
 
 int64_t
 tk_ticks_to_realtime_ns(uint64_t ticks)
 {
-	int64_t r = 0;
+	int64_t m, r = 0;
 
-	(void)tk_ticks_to_ns_checked(ticks, NULL, &r);
+	if (TK_LIKELY(tk__fast_conv(ticks, &m, &r) == 0))
+		return r;
+	(void)ticks_to_ns_slow(ticks, NULL, &r);
 	return r;
 }
 
