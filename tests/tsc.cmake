@@ -22,7 +22,9 @@ tk_test(test_source_tsc SOURCES test_source_tsc.c TIMEOUT 300)
 tk_test(test_tsc_monotonic SOURCES test_tsc_monotonic.c TIMEOUT 600)
 tk_test(test_tsc_accuracy SOURCES test_tsc_accuracy.c TIMEOUT 300
 	LABELS soak)
-tk_test(test_tsc_seccomp SOURCES test_tsc_seccomp.c TIMEOUT 120)
+include(${PROJECT_SOURCE_DIR}/cli/nosyscall.cmake)
+tk_test(test_tsc_seccomp SOURCES test_tsc_seccomp.c TIMEOUT 120
+	LIBS cli_nosyscall)
 tk_test(test_tsc_timens SOURCES test_tsc_timens.c TIMEOUT 60)
 # The soak measures accuracy: alone, so no other suite competes for the CPUs.
 set_tests_properties(test_tsc_accuracy PROPERTIES RUN_SERIAL ON)
