@@ -12,3 +12,4 @@ tk_test(test_truetime_clockbound SOURCES test_truetime_clockbound.c
 	TIMEOUT 300)
 tk_test(test_truetime_vmclock SOURCES test_truetime_vmclock.c TIMEOUT 300)
 tk_test(test_truetime_fbclock SOURCES test_truetime_fbclock.c TIMEOUT 300)
+tk_test(test_truetime_sim SOURCES test_truetime_sim.c TIMEOUT 120)
