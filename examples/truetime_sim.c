@@ -124,8 +124,8 @@ write_page(const struct node *n, uint64_t c0, int64_t t0, uint64_t hz)
 	uint64_t period = (uint64_t)(one / hz);
 	uint64_t nperiod = (uint64_t)((int64_t)period +
 	    (int64_t)((__int128)period * n->drift_ppb / 1000000000));
-	uint64_t rate = (nperiod > period ? nperiod - period : period - nperiod) +
-	    2;
+	uint64_t rate =
+	    (nperiod > period ? nperiod - period : period - nperiod) + 2;
 	int64_t t = t0 + n->off_ns;
 	FILE *f;
 
@@ -146,7 +146,8 @@ write_page(const struct node *n, uint64_t c0, int64_t t0, uint64_t hz)
 	    (uint64_t)(((unsigned __int128)(t % 1000000000) << 64) /
 	        1000000000u),
 	    8);
-	put(p, 96, (uint64_t)(n->off_ns < 0 ? -n->off_ns : n->off_ns) +
+	put(p, 96,
+	    (uint64_t)(n->off_ns < 0 ? -n->off_ns : n->off_ns) +
 	        (uint64_t)n->margin_ns,
 	    8);
 	f = fopen(n->path, "wb");
@@ -174,8 +175,8 @@ node_main(const struct node *n)
 		if (cmd == 'w') {
 			int64_t m0 = tk_nanotime();
 
-			if (tk_truetime_wait_until_past(a.ts, m0 + 1000000000) !=
-			    0)
+			if (tk_truetime_wait_until_past(
+			        a.ts, m0 + 1000000000) != 0)
 				a.status = -1;
 			a.wait_ns = tk_nanotime() - m0;
 		}
@@ -202,7 +203,8 @@ run(struct node *nodes, int n, int txns, uint64_t seed, int wait,
 		    read(nd->reply, &a, sizeof(a)) != (ssize_t)sizeof(a))
 			return -1;
 		if (a.status != TK_TRUETIME_SYNCHRONIZED) {
-			fprintf(stderr, "truetime_sim: node %d: no bound (%d)\n",
+			fprintf(stderr,
+			    "truetime_sim: node %d: no bound (%d)\n",
 			    (int)(nd - nodes), a.status);
 			return -1;
 		}
@@ -233,8 +235,9 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (n < 2 || n > MAX_NODES || txns < 1) {
-		fprintf(stderr, "usage: truetime_sim [NODES (2-%d) "
-		                "[TRANSACTIONS [SEED]]]\n",
+		fprintf(stderr,
+		    "usage: truetime_sim [NODES (2-%d) "
+		    "[TRANSACTIONS [SEED]]]\n",
 		    MAX_NODES);
 		return 2;
 	}
