@@ -139,7 +139,9 @@ cb_snapshot(const struct cb_segment *s, struct cb_snap *o)
 /*
  * Every field against the layout and physical sense, in few branches:
  * magic, size and version as one comparison; the timespecs in range
- * (seconds below 2^33, nanoseconds below 10^9) by unsigned compares;
+ * (seconds below 2^32, 136 years of uptime, so that the stamp plus a
+ * namespace offset fits in int64_t; nanoseconds below 10^9) by unsigned
+ * compares;
  * void-after not before as-of; bound, drift, status and the support flag
  * within their domains.
  */
@@ -148,9 +150,9 @@ cb_ok(const struct cb_snap *s)
 {
 	return ((s->magic0 ^ CB_MAGIC0) | (s->magic1 ^ CB_MAGIC1) |
 	           (s->segsize ^ CB_SIZE) | (s->version ^ CB_VERSION)) == 0 &&
-	    (uint64_t)s->as_of_sec < (1ULL << 33) &&
+	    (uint64_t)s->as_of_sec < (1ULL << 32) &&
 	    (uint64_t)s->as_of_nsec < (uint64_t)TK_NSEC_PER_SEC &&
-	    (uint64_t)s->void_sec < (1ULL << 33) &&
+	    (uint64_t)s->void_sec < (1ULL << 32) &&
 	    (uint64_t)s->void_nsec < (uint64_t)TK_NSEC_PER_SEC &&
 	    (uint64_t)s->bound <= (uint64_t)TT_BOUND_MAX_NS &&
 	    s->drift <= TT_DRIFT_MAX_PPB && s->dsupport <= 1 &&
@@ -314,7 +316,7 @@ cb_info(struct tk_truetime_info *ti)
 		return;
 	}
 	tt_now(&mono, &real);
-	as_of = (uint64_t)s.as_of_sec < (1ULL << 33) &&
+	as_of = (uint64_t)s.as_of_sec < (1ULL << 32) &&
 	        (uint64_t)s.as_of_nsec < (uint64_t)TK_NSEC_PER_SEC
 	    ? s.as_of_sec * TK_NSEC_PER_SEC + s.as_of_nsec
 	    : -1;

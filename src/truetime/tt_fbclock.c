@@ -136,7 +136,7 @@ fb_sane(const struct fb_snap *s)
 {
 	return s->eb != 0 && s->eb != UINT32_MAX && s->holdover != UINT32_MAX &&
 	    s->ingress > 0 && s->phc > 0 && s->phc < (1LL << 62) &&
-	    s->ingress <= s->phc && s->sys != 0 &&
+	    s->ingress <= s->phc && s->sys > 0 && s->sys < (1LL << 62) &&
 	    (s->clock_id == FB_CLOCK_REALTIME ||
 	        s->clock_id == FB_CLOCK_MONOTONIC_RAW) &&
 	    s->coef >= -TT_DRIFT_MAX_PPB && s->coef <= TT_DRIFT_MAX_PPB &&
