@@ -24,6 +24,8 @@
  * commit wait also depend on how fast the processes talk, so they vary a
  * little from run to run.  Needs x86-64 (TSC) or arm64 (CNTVCT).
  */
+#define _POSIX_C_SOURCE 200809L
+
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
