@@ -154,15 +154,15 @@ test_arith(void **state)
 	d.utc_offset_post_s = 37;
 	d.clock_smearing_start_s = (uint64_t)(tai / 1000000000) + 100;
 	eval(&d, 1000, &tt);
-	assert_int64_equal(tt.latest_ns, tai - 36000000000LL + 5000 + 6000 + 2);
+	assert_int64_equal(tt.latest_ns, tai - 36000000000LL + 5000 + 6000 + 3);
 	d.clock_smearing_start_s = (uint64_t)(tai / 1000000000) - 100;
 	eval(&d, 1000, &tt);
-	assert_int64_equal(tt.latest_ns, tai - 36000000000LL + 5000 + 6000 + 2);
+	assert_int64_equal(tt.latest_ns, tai - 36000000000LL + 5000 + 6000 + 3);
 	assert_int64_equal(
-	    tt.earliest_ns, tai - 37000000000LL - 5000 - 6000 - 2);
+	    tt.earliest_ns, tai - 37000000000LL - 5000 - 6000 - 3);
 	d.clock_smearing_start_s = (uint64_t)(tai / 1000000000) - 62600;
 	eval(&d, 1000, &tt);
-	assert_int64_equal(tt.latest_ns, tai - 37000000000LL + 5000 + 6000 + 2);
+	assert_int64_equal(tt.latest_ns, tai - 37000000000LL + 5000 + 6000 + 3);
 	/* the stale limit: 1 s of extrapolation, and not 1 us before */
 	eval(&d, 1000 + 1000000001, &tt);
 	assert_int_equal(tt.status, TK_TRUETIME_UNKNOWN);

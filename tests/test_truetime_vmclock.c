@@ -422,13 +422,27 @@ test_hostile(void **state)
 
 		fresh();
 		assert_int_equal(read_status(1, &tt), TK_TRUETIME_SYNCHRONIZED);
-		tt_poke(page, c->off, c->v, c->width);
+		if (c->off == TT_VM_OFF_SEQ)
+			tt_poke(page, c->off, c->v, c->width);
+		else
+			tt_vm_poke(page, c->off, c->v, c->width);
 		printf("[          ] %-28s -> status %d\n", c->name,
 		    read_status(100, &tt));
 		assert_int_equal(tt.status, TK_TRUETIME_UNKNOWN);
 		assert_int64_equal(tt.earliest_ns, INT64_MIN);
 		assert_int64_equal(tt.latest_ns, INT64_MAX);
 	}
+	/*
+	 * A field changed with no new seq_count breaks the hypervisor's
+	 * protocol: the checked copy of that publication keeps serving
+	 * until the next one.
+	 */
+	fresh();
+	assert_int_equal(read_status(1, &tt), TK_TRUETIME_SYNCHRONIZED);
+	tt_poke(page, TT_VM_OFF_MAGIC, 0, 4);
+	assert_int_equal(read_status(10, &tt), TK_TRUETIME_SYNCHRONIZED);
+	tt_vm_poke(page, TT_VM_OFF_STATUS, 2, 1);
+	assert_int_equal(read_status(10, &tt), TK_TRUETIME_UNKNOWN);
 	/* an anchor far away: in the future, or hours back */
 	{
 		struct tt_vm_data d = good();

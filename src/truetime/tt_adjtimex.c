@@ -44,7 +44,7 @@
 #define ADJ_TIME_ERROR 5
 
 /* Slot values: taken_ns, state (or -errno), status, maxerror, esterror. */
-enum { V_TAKEN, V_STATE, V_STATUS, V_MAXERR, V_ESTERR };
+enum { V_TAKEN, V_STATE, V_STATUS, V_MAXERR, V_ESTERR, V_NV };
 
 static struct tt_pub adj_pub;
 static int64_t adj_due_ns; /* idempotent hint: relaxed */
@@ -87,7 +87,7 @@ static void
 adj_take(int64_t mono_ns)
 {
 	struct tk__tt_timex tx;
-	int64_t v[TT_PUB_NV];
+	int64_t v[V_NV];
 	int st;
 
 	tk__store_relaxed(&adj_due_ns, mono_ns + adj_period());
@@ -97,25 +97,39 @@ adj_take(int64_t mono_ns)
 	v[V_STATUS] = tx.status;
 	v[V_MAXERR] = tx.maxerror_us;
 	v[V_ESTERR] = tx.esterror_us;
-	v[5] = 0;
-	tt_pub_write(&adj_pub, v);
+	tt_pub_write(&adj_pub, v, V_NV);
+}
+
+/* A reading that claims a bound (see the top of the file). */
+static int
+adj_synced(const int64_t v[V_NV])
+{
+	return v[V_STATE] >= 0 && v[V_STATE] != ADJ_TIME_ERROR &&
+	    (v[V_STATUS] & (ADJ_STA_UNSYNC | ADJ_STA_CLOCKERR)) == 0 &&
+	    v[V_MAXERR] >= 0 && v[V_MAXERR] < ADJ_PHASE_LIMIT_US;
+}
+
+/* Take a reading if one is due at mono_ns and no other reader is. */
+static int
+adj_refresh(int64_t mono_ns)
+{
+	if (TK_LIKELY(mono_ns < tk__load_relaxed(&adj_due_ns)) ||
+	    !tt_pub_trylock(&adj_pub))
+		return 0;
+	adj_take(mono_ns);
+	tt_pub_unlock(&adj_pub);
+	return 1;
 }
 
 static void
-adj_compute(const int64_t v[TT_PUB_NV], int64_t mono_ns, int64_t real_ns,
+adj_compute(const int64_t v[V_NV], int64_t mono_ns, int64_t real_ns,
     struct tk_truetime *r)
 {
 	int64_t age = mono_ns - v[V_TAKEN];
 
-	if (v[V_STATE] < 0 || v[V_STATE] == ADJ_TIME_ERROR ||
-	    (v[V_STATUS] & (ADJ_STA_UNSYNC | ADJ_STA_CLOCKERR)) != 0 ||
-	    v[V_MAXERR] < 0 || v[V_MAXERR] >= ADJ_PHASE_LIMIT_US) {
-		tt_unknown(r, TK_TRUETIME_UNKNOWN);
-		return;
-	}
 	if (age < 0)
 		age = 0;
-	if (age > TT_AGE_MAX_NS) {
+	if (!adj_synced(v) || age > TT_AGE_MAX_NS) {
 		tt_unknown(r, TK_TRUETIME_UNKNOWN);
 		return;
 	}
@@ -124,18 +138,30 @@ adj_compute(const int64_t v[TT_PUB_NV], int64_t mono_ns, int64_t real_ns,
 	    age, TK_TRUETIME_SYNCHRONIZED);
 }
 
+/*
+ * The read.  An unsynchronised kernel (the last reading claims no bound)
+ * costs one monotonic read, for the refresh's due time; a synchronised
+ * one the "now" of both clocks.
+ */
 static void
 adj_read(struct tk_truetime *r)
 {
-	int64_t mono, real, v[TT_PUB_NV];
+	int64_t v[V_NV], mono, real;
 
-	tt_now(&mono, &real);
-	if (TK_UNLIKELY(mono >= tk__load_relaxed(&adj_due_ns)) &&
-	    tt_pub_trylock(&adj_pub)) {
-		adj_take(mono);
-		tt_pub_unlock(&adj_pub);
+	if (TK_UNLIKELY(tt_pub_read(&adj_pub, v, V_NV) != 0)) {
+		tt_unknown(r, TK_TRUETIME_UNKNOWN);
+		return;
 	}
-	if (tt_pub_read(&adj_pub, v) != 0) {
+	if (!adj_synced(v)) {
+		if (!adj_refresh(tk_nanotime_relaxed()) ||
+		    tt_pub_read(&adj_pub, v, V_NV) != 0 || !adj_synced(v)) {
+			tt_unknown(r, TK_TRUETIME_UNKNOWN);
+			return;
+		}
+	}
+	tt_now(&mono, &real);
+	if (TK_UNLIKELY(adj_refresh(mono)) &&
+	    tt_pub_read(&adj_pub, v, V_NV) != 0) {
 		tt_unknown(r, TK_TRUETIME_UNKNOWN);
 		return;
 	}
@@ -146,7 +172,7 @@ static int
 adj_open(const char *path, int keep, const char **why)
 {
 	struct tk__tt_timex tx;
-	int64_t v[TT_PUB_NV];
+	int64_t v[V_NV];
 
 	(void)path;
 	*why = "adjtimex(2) fails here";
@@ -159,7 +185,7 @@ adj_open(const char *path, int keep, const char **why)
 	(void)tt_pub_trylock(&adj_pub);
 	adj_take(tk_nanotime());
 	tt_pub_unlock(&adj_pub);
-	if (tt_pub_read(&adj_pub, v) != 0 || v[V_STATE] < 0)
+	if (tt_pub_read(&adj_pub, v, V_NV) != 0 || v[V_STATE] < 0)
 		return -ENOSYS;
 	*why = "the kernel's NTP maxerror (adjtimex, modes 0)";
 	return 0;
@@ -168,12 +194,12 @@ adj_open(const char *path, int keep, const char **why)
 static void
 adj_info(struct tk_truetime_info *ti)
 {
-	int64_t v[TT_PUB_NV], mono, real;
+	int64_t v[V_NV], mono, real;
 	int64_t st;
 
 	tt_now(&mono, &real);
 	ti->max_age_ns = 2 * adj_period();
-	if (tt_pub_read(&adj_pub, v) != 0) {
+	if (tt_pub_read(&adj_pub, v, V_NV) != 0) {
 		ti->provider_status = "no reading published";
 		return;
 	}
@@ -196,9 +222,7 @@ static void
 adj_close(void)
 {
 	tk__store_relaxed(&adj_due_ns, 0);
-	tk__store_relaxed(&adj_pub.current, 0u);
-	for (int i = 0; i < 2; i++)
-		tk__store_relaxed(&adj_pub.slot[i].gen, 0u);
+	tt_pub_clear(&adj_pub);
 }
 
 TK_HIDDEN const struct tt_provider tk__tt_adjtimex = {

@@ -94,7 +94,7 @@ static char cb_pathbuf[256];
 static const char *cb_path = "";
 
 /* Copy the segment between two equal even generations: 0, or -EAGAIN. */
-static int
+static inline __attribute__((always_inline)) int
 cb_snapshot(const struct cb_segment *s, struct cb_snap *o)
 {
 	for (int i = 0; i < TK_TH_READ_TRIES; i++) {
@@ -136,23 +136,61 @@ cb_snapshot(const struct cb_segment *s, struct cb_snap *o)
 	return -EAGAIN;
 }
 
-/* A timespec from the segment in ns, or -1 if out of range. */
-static int64_t
-cb_ts_ns(int64_t sec, int64_t nsec)
+/*
+ * Every field against the layout and physical sense, in few branches:
+ * magic, size and version as one comparison; the timespecs in range
+ * (seconds below 2^32, 136 years of uptime, so that the stamp plus a
+ * namespace offset fits in int64_t; nanoseconds below 10^9) by unsigned
+ * compares;
+ * void-after not before as-of; bound, drift, status and the support flag
+ * within their domains.
+ */
+static inline __attribute__((always_inline)) int
+cb_ok(const struct cb_snap *s)
 {
-	if (sec < 0 || sec >= (1LL << 33) || nsec < 0 ||
-	    nsec >= TK_NSEC_PER_SEC)
-		return -1;
-	return sec * TK_NSEC_PER_SEC + nsec;
+	return ((s->magic0 ^ CB_MAGIC0) | (s->magic1 ^ CB_MAGIC1) |
+	           (s->segsize ^ CB_SIZE) | (s->version ^ CB_VERSION)) == 0 &&
+	    (uint64_t)s->as_of_sec < (1ULL << 32) &&
+	    (uint64_t)s->as_of_nsec < (uint64_t)TK_NSEC_PER_SEC &&
+	    (uint64_t)s->void_sec < (1ULL << 32) &&
+	    (uint64_t)s->void_nsec < (uint64_t)TK_NSEC_PER_SEC &&
+	    (uint64_t)s->bound <= (uint64_t)TT_BOUND_MAX_NS &&
+	    s->drift <= TT_DRIFT_MAX_PPB && s->dsupport <= 1 &&
+	    (uint32_t)s->status <= TK_TRUETIME_DISRUPTED;
 }
 
-static int
-cb_sane(const struct cb_snap *s)
+/* The interval a consistent copy gives at (mono_ns, real_ns). */
+static inline __attribute__((always_inline)) void
+cb_compute(const struct cb_snap *s, int64_t mono_ns, int64_t real_ns,
+    int64_t ns_off_ns, const uint64_t *vm_marker, struct tk_truetime *r)
 {
-	return s->magic0 == CB_MAGIC0 && s->magic1 == CB_MAGIC1 &&
-	    s->segsize == CB_SIZE && s->version == CB_VERSION &&
-	    s->bound >= 0 && s->bound <= TT_BOUND_MAX_NS &&
-	    s->drift <= TT_DRIFT_MAX_PPB && s->dsupport <= 1;
+	int64_t as_of, void_after, age;
+
+	if (TK_UNLIKELY(!cb_ok(s))) {
+		tt_unknown(r, TK_TRUETIME_UNKNOWN);
+		return;
+	}
+	as_of = s->as_of_sec * TK_NSEC_PER_SEC + s->as_of_nsec + ns_off_ns;
+	void_after = s->void_sec * TK_NSEC_PER_SEC + s->void_nsec + ns_off_ns;
+	if (TK_UNLIKELY(s->status != TK_TRUETIME_SYNCHRONIZED &&
+	        s->status != TK_TRUETIME_FREE_RUNNING)) {
+		tt_unknown(r,
+		    s->status == TK_TRUETIME_DISRUPTED ? TK_TRUETIME_DISRUPTED
+		                                       : TK_TRUETIME_UNKNOWN);
+		return;
+	}
+	age = mono_ns - as_of;
+	if (TK_UNLIKELY(age < -TT_CAUSALITY_NS || mono_ns >= void_after ||
+	        void_after < as_of || age > TT_AGE_MAX_NS ||
+	        (s->dsupport && vm_marker != NULL &&
+	            *vm_marker != s->marker))) {
+		tt_unknown(r, TK_TRUETIME_UNKNOWN);
+		return;
+	}
+	if (age < 0)
+		age = 0;
+	tt_interval(r, real_ns, tt_grow(s->bound, age, s->drift), age,
+	    age < CB_GRACE_NS ? s->status : TK_TRUETIME_FREE_RUNNING);
 }
 
 void
@@ -160,56 +198,38 @@ tk__tt_cb_eval(const void *seg, int64_t mono_ns, int64_t real_ns,
     int64_t ns_off_ns, const uint64_t *vm_marker, struct tk_truetime *r)
 {
 	struct cb_snap s;
-	int64_t as_of, void_after, age;
-	int status;
 
-	if (cb_snapshot(seg, &s) != 0 || !cb_sane(&s)) {
+	if (cb_snapshot(seg, &s) != 0) {
 		tt_unknown(r, TK_TRUETIME_UNKNOWN);
 		return;
 	}
-	as_of = cb_ts_ns(s.as_of_sec, s.as_of_nsec);
-	void_after = cb_ts_ns(s.void_sec, s.void_nsec);
-	if (as_of < 0 || void_after < as_of ||
-	    s.status < TK_TRUETIME_SYNCHRONIZED ||
-	    s.status > TK_TRUETIME_DISRUPTED) {
-		tt_unknown(r, TK_TRUETIME_UNKNOWN);
-		return;
-	}
-	if (s.status == TK_TRUETIME_DISRUPTED) {
-		tt_unknown(r, TK_TRUETIME_DISRUPTED);
-		return;
-	}
-	as_of += ns_off_ns;
-	void_after += ns_off_ns;
-	if (mono_ns < as_of - TT_CAUSALITY_NS || mono_ns >= void_after ||
-	    (s.dsupport && vm_marker != NULL && *vm_marker != s.marker)) {
-		tt_unknown(r, TK_TRUETIME_UNKNOWN);
-		return;
-	}
-	age = mono_ns > as_of ? mono_ns - as_of : 0;
-	if (age > TT_AGE_MAX_NS) {
-		tt_unknown(r, TK_TRUETIME_UNKNOWN);
-		return;
-	}
-	status = age < CB_GRACE_NS ? s.status : TK_TRUETIME_FREE_RUNNING;
-	tt_interval(r, real_ns, tt_grow(s.bound, age, s.drift), age, status);
+	cb_compute(&s, mono_ns, real_ns, ns_off_ns, vm_marker, r);
 }
 
+/*
+ * The read: both clocks, then a consistent copy, the checks and the sum,
+ * with no call between them.  A publication newer than the clock reads
+ * has an as-of up to 1 us after them (the causality blur; later is
+ * refused): the error then differs from the bound at as-of by at most
+ * the drift over that 1 us, 1 ns at 1000 ppm, which tt_grow() adds.
+ * Every field is checked on every read: a hostile or rewritten segment
+ * is seen at once.
+ */
 static void
 cb_read(struct tk_truetime *r)
 {
+	struct cb_snap s;
 	int64_t mono, real;
 	uint64_t marker;
 	int m = tk__tt_vm_marker(&marker);
 
+	tt_now(&mono, &real);
 	/* A VMClock page whose marker cannot be read: no bound. */
-	if (TK_UNLIKELY(m == -EAGAIN)) {
+	if (TK_UNLIKELY(m == -EAGAIN || cb_snapshot(cb_seg, &s) != 0)) {
 		tt_unknown(r, TK_TRUETIME_UNKNOWN);
 		return;
 	}
-	tt_now(&mono, &real);
-	tk__tt_cb_eval(
-	    cb_seg, mono, real, cb_ns.mono_ns, m == 0 ? &marker : NULL, r);
+	cb_compute(&s, mono, real, cb_ns.mono_ns, m == 0 ? &marker : NULL, r);
 }
 
 static int
@@ -296,7 +316,10 @@ cb_info(struct tk_truetime_info *ti)
 		return;
 	}
 	tt_now(&mono, &real);
-	as_of = cb_ts_ns(s.as_of_sec, s.as_of_nsec);
+	as_of = (uint64_t)s.as_of_sec < (1ULL << 32) &&
+	        (uint64_t)s.as_of_nsec < (uint64_t)TK_NSEC_PER_SEC
+	    ? s.as_of_sec * TK_NSEC_PER_SEC + s.as_of_nsec
+	    : -1;
 	ti->provider_status = cb_status_name(s.status);
 	ti->bound_ns = s.bound;
 	ti->drift_ppb = s.drift;

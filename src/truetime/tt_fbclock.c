@@ -93,7 +93,7 @@ static struct tt_timens fb_ns;
 static char fb_pathbuf[256];
 static const char *fb_path = "";
 
-static int
+static inline __attribute__((always_inline)) int
 fb_snapshot(const struct fb_segment *s, struct fb_snap *o)
 {
 	for (int i = 0; i < TK_TH_READ_TRIES; i++) {
@@ -131,12 +131,12 @@ fb_snapshot(const struct fb_segment *s, struct fb_snap *o)
 }
 
 /* fbclock_gettime_tz_v2's checks, and the limits of physical sense. */
-static int
+static inline __attribute__((always_inline)) int
 fb_sane(const struct fb_snap *s)
 {
 	return s->eb != 0 && s->eb != UINT32_MAX && s->holdover != UINT32_MAX &&
 	    s->ingress > 0 && s->phc > 0 && s->phc < (1LL << 62) &&
-	    s->ingress <= s->phc && s->sys != 0 &&
+	    s->ingress <= s->phc && s->sys > 0 && s->sys < (1LL << 62) &&
 	    (s->clock_id == FB_CLOCK_REALTIME ||
 	        s->clock_id == FB_CLOCK_MONOTONIC_RAW) &&
 	    s->coef >= -TT_DRIFT_MAX_PPB && s->coef <= TT_DRIFT_MAX_PPB &&
@@ -144,45 +144,57 @@ fb_sane(const struct fb_snap *s)
 	    s->smear_start < (1ULL << 33);
 }
 
-/* The interval from a checked copy at sys_ns (the clockId clock). */
-static void
-fb_compute(const struct fb_snap *s, int64_t sys_ns, struct tk_truetime *r)
+/*
+ * The interval a consistent copy gives at sys_ns, now on the clock
+ * clockId names in this process's namespace (ns_off_ns moves the
+ * daemon's CLOCK_MONOTONIC_RAW stamp into it).
+ */
+static inline __attribute__((always_inline)) void
+fb_compute(const struct fb_snap *s, int64_t sys_ns, int64_t ns_off_ns,
+    struct tk_truetime *r)
 {
-	int64_t d, phc, age, wou, lo, hi;
-	uint64_t g;
+	int64_t d, phc, age, wou, lo, hi, smear;
 
-	if (!fb_sane(s)) {
+	if (TK_UNLIKELY(!fb_sane(s))) {
 		tt_unknown(r, TK_TRUETIME_UNKNOWN);
 		return;
 	}
-	d = sys_ns - s->sys;
-	if (d < -TT_CAUSALITY_NS || d > FB_EXTRAP_NS) {
+	d = sys_ns - s->sys -
+	    (s->clock_id == FB_CLOCK_MONOTONIC_RAW ? ns_off_ns : 0);
+	if (TK_UNLIKELY(d < -TT_CAUSALITY_NS || d > FB_EXTRAP_NS)) {
 		tt_unknown(r, TK_TRUETIME_UNKNOWN);
 		return;
 	}
-	/* |d x coef| < 2^30 x 2^20: no overflow; the division truncates. */
+	/* |d x coef| < 2^30 x 2^20; truncated as fbclock.c does. */
 	phc = s->phc + d + d * s->coef / 1000000000;
 	age = phc - s->ingress;
-	if (age < 0 || age > TT_AGE_MAX_NS) {
+	if (TK_UNLIKELY(age < 0 || age > TT_AGE_MAX_NS)) {
 		tt_unknown(r, TK_TRUETIME_UNKNOWN);
 		return;
 	}
-	/* holdover < 2^32, age < 2^43: the product fits in 75 bits. */
-	g = (uint64_t)(((unsigned __int128)s->holdover * (uint64_t)age +
-	                   ((unsigned __int128)65536000000000u - 1)) /
-	    65536000000000u);
-	/* +1 for the truncated coef product, +1 for clock floors. */
-	wou = (int64_t)s->eb + (int64_t)g + 2;
+	/*
+	 * error_bound + holdover / 2^16 x age / 10^9, the growth rounded up
+	 * (floor + 1; holdover x age < 2^75, >> 16 below 2^59), +1 for the
+	 * truncated coefficient, +1 for the clock reads' floors.
+	 */
+	wou = (int64_t)s->eb +
+	    (int64_t)((uint64_t)(((unsigned __int128)(uint64_t)age *
+	                             s->holdover) >>
+	                  16) /
+	        1000000000u) +
+	    3;
 	if (s->pre == 0 && s->post == 0) {
 		lo = hi = FB_TAI_UTC_S;
-	} else if (phc < (int64_t)s->smear_start * TK_NSEC_PER_SEC) {
-		lo = hi = s->pre;
-	} else if (phc >
-	    ((int64_t)s->smear_start + FB_SMEAR_S) * TK_NSEC_PER_SEC) {
-		lo = hi = s->post;
 	} else {
-		lo = s->pre < s->post ? s->pre : s->post;
-		hi = s->pre < s->post ? s->post : s->pre;
+		smear = (int64_t)s->smear_start * TK_NSEC_PER_SEC;
+		if (phc < smear) {
+			lo = hi = s->pre;
+		} else if (phc > smear + FB_SMEAR_S * TK_NSEC_PER_SEC) {
+			lo = hi = s->post;
+		} else {
+			lo = s->pre < s->post ? s->pre : s->post;
+			hi = s->pre < s->post ? s->post : s->pre;
+		}
 	}
 	r->earliest_ns = phc - hi * TK_NSEC_PER_SEC - wou;
 	r->latest_ns = phc - lo * TK_NSEC_PER_SEC + wou;
@@ -202,10 +214,10 @@ tk__tt_fb_eval(
 		tt_unknown(r, TK_TRUETIME_UNKNOWN);
 		return;
 	}
-	fb_compute(&s, sys_ns, r);
+	fb_compute(&s, sys_ns, 0, r);
 }
 
-/* Now on the clock clockId names, in the daemon's (initial) namespace. */
+/* Now on the clock clockId names, in this process's namespace. */
 static int
 fb_sys_now(uint32_t clock_id, int64_t *ns)
 {
@@ -221,21 +233,23 @@ fb_sys_now(uint32_t clock_id, int64_t *ns)
 	}
 	if (tk_clock_gettime(CLOCK_MONOTONIC_RAW, &ts) != 0)
 		return -1;
-	*ns = (int64_t)ts.tv_sec * TK_NSEC_PER_SEC + ts.tv_nsec - fb_ns.mono_ns;
+	*ns = (int64_t)ts.tv_sec * TK_NSEC_PER_SEC + ts.tv_nsec;
 	return 0;
 }
 
+/* The read: a consistent copy, the clock it names, the sums. */
 static void
 fb_read(struct tk_truetime *r)
 {
 	struct fb_snap s;
 	int64_t sys;
 
-	if (fb_snapshot(fb_seg, &s) != 0 || fb_sys_now(s.clock_id, &sys)) {
+	if (TK_UNLIKELY(fb_snapshot(fb_seg, &s) != 0 ||
+	        fb_sys_now(s.clock_id, &sys) != 0)) {
 		tt_unknown(r, TK_TRUETIME_UNKNOWN);
 		return;
 	}
-	fb_compute(&s, sys, r);
+	fb_compute(&s, sys, fb_ns.mono_ns, r);
 }
 
 static int
@@ -292,8 +306,10 @@ fb_info(struct tk_truetime_info *ti)
 	ti->bound_ns = s.eb;
 	ti->drift_ppb = (int64_t)s.holdover * 1000 / 65536;
 	if (fb_sys_now(s.clock_id, &sys) == 0) {
-		fb_compute(&s, sys, &r);
+		fb_compute(&s, sys, fb_ns.mono_ns, &r);
 		ti->age_ns = r.age_ns;
+		if (s.clock_id == FB_CLOCK_MONOTONIC_RAW)
+			sys -= fb_ns.mono_ns; /* in the daemon's namespace */
 	} else {
 		sys = s.sys;
 	}

@@ -154,7 +154,9 @@ tt_parse_i64(const char **s, int64_t *out)
 /*
  * The "monotonic <sec> <nsec>" line of timens_offsets (the kernel prints
  * names; a writer may use the clock id 1, CLOCK_MONOTONIC): 0 and *ns, or
- * -1 when there is none or it cannot be parsed.
+ * -1 when there is none or it cannot be parsed.  Offsets beyond 2^31 s
+ * (68 years) are refused, which keeps a segment stamp plus the offset
+ * within int64_t (docs/truetime.md, "Limits").
  */
 static int
 tt_timens_parse(const char *buf, int64_t *ns)
@@ -175,8 +177,8 @@ tt_timens_parse(const char *buf, int64_t *ns)
 			q = NULL;
 		if (q != NULL && tt_parse_i64(&q, &sec) == 0 &&
 		    tt_parse_i64(&q, &nsec) == 0 && nsec > -TK_NSEC_PER_SEC &&
-		    nsec < TK_NSEC_PER_SEC && sec > -(1LL << 33) &&
-		    sec < (1LL << 33)) {
+		    nsec < TK_NSEC_PER_SEC && sec > -(1LL << 31) &&
+		    sec < (1LL << 31)) {
 			*ns = sec * TK_NSEC_PER_SEC + nsec;
 			return 0;
 		}

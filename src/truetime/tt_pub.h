@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * State that bounded time publishes for its own readers: the adjtimex
- * provider's last kernel reading and the VMClock provider's disruption
- * anchor.  Two slots and a current index, read and written with the
+ * provider's last kernel reading, and each segment provider's checked and
+ * derived copy of the segment's current publication (its cache).  Two slots and a current index, read and written with the
  * project's generation protocol (src/timehands.h), so a reader never waits
  * on a writer: the writer fills the slot that is not current and then
  * moves current to it.
@@ -25,7 +25,7 @@
 #include "atomic.h"
 #include "timehands.h"
 
-#define TT_PUB_NV 6
+#define TT_PUB_NV 13 /* values a slot holds; each user reads its first nv */
 
 struct tt_pub_slot {
 	uint32_t gen; /* 0: being written, as in src/timehands.h */
@@ -39,16 +39,19 @@ struct tt_pub {
 	struct tt_pub_slot slot[2];
 };
 
-/* The current slot's values: 0, or -EAGAIN (never written, or retries). */
-static inline int
-tt_pub_read(const struct tt_pub *p, int64_t v[TT_PUB_NV])
+/*
+ * The first nv values of the current slot: 0, or -EAGAIN (never written,
+ * or out of retries).
+ */
+static inline __attribute__((always_inline)) int
+tt_pub_read(const struct tt_pub *p, int64_t *v, int nv)
 {
 	for (int i = 0; i < TK_TH_READ_TRIES; i++) {
 		uint32_t idx = tk__th_read_current(&p->current) & 1u;
 		const struct tt_pub_slot *s = &p->slot[idx];
 		uint32_t gen = tk__th_read_begin(&s->gen);
 
-		for (int k = 0; k < TT_PUB_NV; k++)
+		for (int k = 0; k < nv; k++)
 			v[k] = tk__load_relaxed(&s->v[k]);
 		if (!tk__th_read_retry(&p->current, &s->gen, idx, gen))
 			return 0;
@@ -69,9 +72,9 @@ tt_pub_trylock(struct tt_pub *p)
 	return tk__cas_acq_rel(&p->lock, &expect, 1u);
 }
 
-/* Publish v in the spare slot, then make it current (lock held). */
+/* Publish nv values in the spare slot, then make it current (locked). */
 static inline void
-tt_pub_write(struct tt_pub *p, const int64_t v[TT_PUB_NV])
+tt_pub_write(struct tt_pub *p, const int64_t *v, int nv)
 {
 	/* Only lock holders change current: a relaxed load sees the last. */
 	uint32_t cur = tk__load_relaxed(&p->current) & 1u;
@@ -80,7 +83,7 @@ tt_pub_write(struct tt_pub *p, const int64_t v[TT_PUB_NV])
 	uint32_t gen = tk__th_next_gen(tk__load_relaxed(&p->slot[cur].gen));
 
 	tk__th_write_begin(&s->gen);
-	for (int k = 0; k < TT_PUB_NV; k++)
+	for (int k = 0; k < nv; k++)
 		tk__store_relaxed(&s->v[k], v[k]);
 	tk__th_write_end(&s->gen, gen, &p->current, next);
 }
@@ -93,6 +96,26 @@ tt_pub_unlock(struct tt_pub *p)
 	 * is free; pairs with the CAS in tt_pub_trylock().
 	 */
 	tk__store_release(&p->lock, 0u);
+}
+
+/* Publish if no other writer is at it (a cache: losing is fine). */
+static inline void
+tt_pub_offer(struct tt_pub *p, const int64_t *v, int nv)
+{
+	if (tt_pub_trylock(p)) {
+		tt_pub_write(p, v, nv);
+		tt_pub_unlock(p);
+	}
+}
+
+/* Forget everything published (tk__tt_reset: no reader runs). */
+static inline void
+tt_pub_clear(struct tt_pub *p)
+{
+	tk__store_relaxed(&p->current, 0u);
+	tk__store_relaxed(&p->slot[0].gen, 0u);
+	tk__store_relaxed(&p->slot[1].gen, 0u);
+	tk__store_relaxed(&p->lock, 0u);
 }
 
 #endif /* TK_TT_PUB_H */

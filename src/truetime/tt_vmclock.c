@@ -30,14 +30,21 @@
  * of the kernel's CLOCK_REALTIME: it is right after a live migration
  * before NTP has recovered, which is what the page is for.
  *
+ * Each publication (seq_count with counter_value, disruption_marker and
+ * vm_generation_counter) is copied and checked once, by the first reader
+ * to see it, which derives the factors a read needs and
+ * publishes them in vm_cache (src/truetime/tt_pub.h); every other read
+ * is seq_count, the cache, the counter, seq_count again, and two
+ * multiply-adds.  Fields changed without a new seq_count are a writer
+ * breaking the protocol and are not seen until the next publication.
+ *
  * Disruption.  disruption_marker changes when the counter is disrupted
  * (live migration), vm_generation_counter (if present) when the VM is
- * restored from a snapshot.  The first reader to see either differ from
- * the anchor (the values seen at the provider's choice, or at the last
- * re-anchor) publishes the new values with the seq_count it saw
- * (src/truetime/tt_pub.h); until the hypervisor publishes the page again
- * (seq_count moves on), every reader answers DISRUPTED: no bound.  The
- * first reader to see the fresh page clears the anchor's pending flag.
+ * restored from a snapshot.  A publication whose marker or generation
+ * differs from the cached one before it is DISRUPTED: every read answers
+ * no bound until the hypervisor publishes again (seq_count moves on),
+ * and the new values are the anchor that next publication is checked
+ * against.
  *
  * During a positive leap second (leap_indicator VMCLOCK_LEAP_POS) POSIX
  * time is ambiguous by a second, so the bound grows by 1 s then.
@@ -123,7 +130,7 @@ struct vm_snap {
 static const struct vm_page *vm_page; /* chosen: time and marker */
 static const struct vm_page *vm_marker_page; /* not chosen: marker only */
 static size_t vm_len;
-static struct tt_pub vm_anchor; /* marker, vmgen, pending, seq */
+static struct tt_pub vm_cache; /* the current publication, checked */
 static char vm_pathbuf[256];
 static const char *vm_path = "";
 
@@ -214,7 +221,8 @@ vm_gen(const struct vm_snap *s)
  * floor(counts x rate / 2^(64 + shift)) in ns: the product is a 128-bit
  * fraction of a second in units of 2^-(64 + shift) s; times 10^9 split as
  * hi x 10^9 + (lo x 10^9) >> 64 so nothing overflows.  UINT64_MAX when the
- * result does not fit below 2^62.
+ * result does not fit below 2^62.  (For tk_truetime_info: reads use the
+ * per-count factors of vm_derive.)
  */
 static uint64_t
 vm_scale(uint64_t counts, uint64_t rate, unsigned shift)
@@ -228,45 +236,118 @@ vm_scale(uint64_t counts, uint64_t rate, unsigned shift)
 	return ns >> 62 != 0 ? UINT64_MAX : (uint64_t)ns;
 }
 
-static void
-vm_compute(const struct vm_snap *s, size_t len, struct tk_truetime *r)
-{
-	uint64_t delta = s->counter - s->counter_value, mag, el, err;
-	int neg = (int64_t)delta < 0;
-	int64_t t, b;
-	int status;
+/* A checked publication: the cache's values (vm_derive). */
+enum {
+	VM_SEQ, /* the seq_count it was copied at */
+	VM_STATUS, /* TK_TRUETIME_*; -1: the copy failed checks */
+	VM_CV, /* counter_value */
+	VM_BASE, /* UTC ns at counter_value */
+	VM_I, /* ns per count: VM_I + VM_F / 2^64 */
+	VM_F,
+	VM_EI, /* maximum error ns per count, the same way */
+	VM_EF,
+	VM_BOUND, /* time_maxerror_nanosec + rounding (+ 1 s in a leap) */
+	VM_MAXD, /* the largest |counter - counter_value| served */
+	VM_MARKER, /* the disruption anchor: marker and VM generation */
+	VM_GEN,
+	VM_RAWGEN, /* vm_generation_counter as stored, flag or not */
+	VM_NV
+};
 
+/* rate in 2^-(64 + shift) s per count as ns per count, 64.64 (floor). */
+static void
+vm_per_count(uint64_t rate, unsigned shift, int64_t *i, int64_t *f)
+{
+	unsigned __int128 x = ((unsigned __int128)rate * 1000000000u) >> shift;
+
+	*i = (int64_t)(uint64_t)(x >> 64); /* below 10^9: rate < 2^64 */
+	*f = (int64_t)(uint64_t)x;
+}
+
+/*
+ * Check one publication, once, and derive what a read needs.  prev is
+ * the cache before it (NULL: none): a disruption marker or VM generation
+ * that differs from prev's makes this publication DISRUPTED, and becomes
+ * the anchor the next publication is compared with.
+ */
+static void
+vm_derive(
+    const struct vm_snap *s, size_t len, const int64_t *prev, int64_t v[VM_NV])
+{
+	int64_t ratemax;
+
+	v[VM_SEQ] = s->seq;
+	v[VM_STATUS] = -1;
+	v[VM_MARKER] = (int64_t)s->marker;
+	v[VM_GEN] = (int64_t)vm_gen(s);
+	v[VM_RAWGEN] = (int64_t)s->vmgen;
+	v[VM_CV] = (int64_t)s->counter_value;
 	if (!vm_valid(s, len) || !vm_has_time(s) || s->period == 0 ||
 	    s->shift > 63 || s->time_sec >= (1ULL << 33) ||
-	    s->maxerror > (uint64_t)TT_BOUND_MAX_NS) {
-		tt_unknown(r, TK_TRUETIME_UNKNOWN);
+	    s->maxerror > (uint64_t)TT_BOUND_MAX_NS)
+		return;
+	if (prev != NULL &&
+	    (v[VM_MARKER] != prev[VM_MARKER] || v[VM_GEN] != prev[VM_GEN])) {
+		v[VM_STATUS] = TK_TRUETIME_DISRUPTED;
 		return;
 	}
-	if (s->status == VMCLOCK_STATUS_SYNCHRONIZED)
-		status = TK_TRUETIME_SYNCHRONIZED;
-	else if (s->status == VMCLOCK_STATUS_FREERUNNING)
-		status = TK_TRUETIME_FREE_RUNNING;
-	else {
-		tt_unknown(r, TK_TRUETIME_UNKNOWN);
+	v[VM_STATUS] = s->status == VMCLOCK_STATUS_SYNCHRONIZED
+	    ? TK_TRUETIME_SYNCHRONIZED
+	    : s->status == VMCLOCK_STATUS_FREERUNNING ? TK_TRUETIME_FREE_RUNNING
+	                                              : TK_TRUETIME_UNKNOWN;
+	vm_per_count(s->period, s->shift, &v[VM_I], &v[VM_F]);
+	vm_per_count(s->max_rate, s->shift, &v[VM_EI], &v[VM_EF]);
+	/* Keeps counts x (I or EI) + the high product below 2^63. */
+	ratemax = v[VM_I] > v[VM_EI] ? v[VM_I] : v[VM_EI];
+	v[VM_MAXD] = (1LL << 62) / (ratemax + 1);
+	v[VM_BASE] = (int64_t)s->time_sec * TK_NSEC_PER_SEC +
+	    (int64_t)tk__frac_to_units(s->time_frac, 1000000000u);
+	if (s->time_type == VMCLOCK_TIME_TAI)
+		v[VM_BASE] -= (int64_t)(int16_t)s->tai_offset * TK_NSEC_PER_SEC;
+	/* +1 for the floors of the time, +1 for those of the error. */
+	v[VM_BOUND] = (int64_t)s->maxerror + 2;
+	if (s->leap == VMCLOCK_LEAP_POS)
+		v[VM_BOUND] += TK_NSEC_PER_SEC;
+}
+
+static inline uint64_t
+vm_mulhi(uint64_t a, uint64_t b)
+{
+	return (uint64_t)(((unsigned __int128)a * b) >> 64);
+}
+
+/* The interval a checked publication gives at counter value c. */
+static void
+vm_claim(const int64_t v[VM_NV], uint64_t c, struct tk_truetime *r)
+{
+	uint64_t delta = c - (uint64_t)v[VM_CV], mag;
+	int neg = (int64_t)delta < 0;
+	int64_t el, err;
+
+	if (v[VM_STATUS] < TK_TRUETIME_SYNCHRONIZED ||
+	    v[VM_STATUS] == TK_TRUETIME_DISRUPTED) {
+		tt_unknown(r,
+		    v[VM_STATUS] == TK_TRUETIME_DISRUPTED
+		        ? TK_TRUETIME_DISRUPTED
+		        : TK_TRUETIME_UNKNOWN);
 		return;
 	}
 	mag = neg ? 0 - delta : delta;
-	el = vm_scale(mag, s->period, s->shift);
-	err = vm_scale(mag, s->max_rate, s->shift);
-	if (el > (uint64_t)TT_AGE_MAX_NS || err > (uint64_t)TT_BOUND_MAX_NS) {
+	if (mag > (uint64_t)v[VM_MAXD]) {
 		tt_unknown(r, TK_TRUETIME_UNKNOWN);
 		return;
 	}
-	t = (int64_t)s->time_sec * TK_NSEC_PER_SEC +
-	    (int64_t)tk__frac_to_units(s->time_frac, 1000000000u);
-	t = neg ? t - (int64_t)el : t + (int64_t)el;
-	if (s->time_type == VMCLOCK_TIME_TAI)
-		t -= (int64_t)(int16_t)s->tai_offset * TK_NSEC_PER_SEC;
-	/* +1 for the floor of err, +1 for the floors of t. */
-	b = (int64_t)s->maxerror + (int64_t)err + 2;
-	if (s->leap == VMCLOCK_LEAP_POS)
-		b += TK_NSEC_PER_SEC;
-	tt_interval(r, t, b, neg ? 0 : (int64_t)el, status);
+	el = (int64_t)(mag * (uint64_t)v[VM_I] +
+	    vm_mulhi(mag, (uint64_t)v[VM_F]));
+	err = (int64_t)(mag * (uint64_t)v[VM_EI] +
+	          vm_mulhi(mag, (uint64_t)v[VM_EF])) +
+	    1;
+	if (el > TT_AGE_MAX_NS || err > TT_BOUND_MAX_NS) {
+		tt_unknown(r, TK_TRUETIME_UNKNOWN);
+		return;
+	}
+	tt_interval(r, neg ? v[VM_BASE] - el : v[VM_BASE] + el,
+	    v[VM_BOUND] + err, neg ? 0 : el, (int)v[VM_STATUS]);
 }
 
 void
@@ -274,63 +355,87 @@ tk__tt_vm_eval(
     const void *page, size_t len, uint64_t counter, struct tk_truetime *r)
 {
 	struct vm_snap s;
+	int64_t v[VM_NV];
 
 	if (vm_snapshot(page, &s, 0) != 0) {
 		tt_unknown(r, TK_TRUETIME_UNKNOWN);
 		return;
 	}
-	s.counter = counter;
-	vm_compute(&s, len, r);
+	vm_derive(&s, len, NULL, v);
+	vm_claim(v, counter, r);
 }
 
-static void
-vm_anchor_set(uint64_t marker, uint64_t gen, int pending, uint32_t seq)
-{
-	int64_t v[TT_PUB_NV] = { (int64_t)marker, (int64_t)gen, pending,
-		(int64_t)seq, 0, 0 };
-
-	if (tt_pub_trylock(&vm_anchor)) {
-		tt_pub_write(&vm_anchor, v);
-		tt_pub_unlock(&vm_anchor);
-	}
-}
-
-/* 1 while the page is disrupted relative to the anchor (see the top). */
-static int
-vm_disrupted(const struct vm_snap *s)
-{
-	int64_t a[TT_PUB_NV];
-	uint64_t gen = vm_gen(s);
-
-	if (tt_pub_read(&vm_anchor, a) != 0)
-		return 1;
-	if (s->marker != (uint64_t)a[0] || gen != (uint64_t)a[1]) {
-		vm_anchor_set(s->marker, gen, 1, s->seq);
-		return 1;
-	}
-	if (a[2] != 0) {
-		if (s->seq == (uint32_t)a[3])
-			return 1;
-		vm_anchor_set(s->marker, gen, 0, s->seq);
-	}
-	return 0;
-}
-
-static void
-vm_read(struct tk_truetime *r)
+/*
+ * A read that finds no usable cache: copy the page with the counter,
+ * check and derive it against the cache before it, offer the result.
+ * A cache of this very seq_count is used as it is (its verdict on a
+ * disruption stands until the hypervisor publishes again).
+ */
+static __attribute__((noinline)) void
+vm_read_slow(struct tk_truetime *r)
 {
 	struct vm_snap s;
+	int64_t prev[VM_NV], v[VM_NV];
+	int have = tt_pub_read(&vm_cache, prev, VM_NV) == 0;
 
-	if (vm_snapshot(vm_page, &s, 1) != 0 || !vm_valid(&s, vm_len) ||
-	    !vm_has_time(&s)) {
+	if (vm_snapshot(vm_page, &s, 1) != 0) {
 		tt_unknown(r, TK_TRUETIME_UNKNOWN);
 		return;
 	}
-	if (vm_disrupted(&s)) {
-		tt_unknown(r, TK_TRUETIME_DISRUPTED);
+	if (have && (uint32_t)prev[VM_SEQ] == s.seq &&
+	    (uint64_t)prev[VM_CV] == s.counter_value &&
+	    (uint64_t)prev[VM_MARKER] == s.marker &&
+	    (uint64_t)prev[VM_RAWGEN] == s.vmgen) {
+		vm_claim(prev, s.counter, r);
 		return;
 	}
-	vm_compute(&s, vm_len, r);
+	vm_derive(&s, vm_len, have ? prev : NULL, v);
+	tt_pub_offer(&vm_cache, v, VM_NV);
+	vm_claim(v, s.counter, r);
+}
+
+/*
+ * The read: seq_count, the fields that tell one publication from another
+ * (counter_value, disruption_marker, vm_generation_counter), the counter
+ * and seq_count again, as the kernel's vmclock_get_crosststamp() reads
+ * the page; then the cache of that publication and two multiply-adds.
+ * A seq_count alone could repeat: a guest restored from a snapshot keeps
+ * its own memory (the cache) while the hypervisor rewrites the page.
+ */
+static void
+vm_read(struct tk_truetime *r)
+{
+	const struct vm_page *p = vm_page;
+	int64_t v[VM_NV];
+	uint64_t c, cv, marker, gen;
+	uint32_t seq;
+
+	/*
+	 * Acquire: the fields and the counter are read after seq_count;
+	 * pairs with the hypervisor's write barrier before it makes
+	 * seq_count even (vmclock_get_crosststamp relies on it too).
+	 */
+	seq = tk__load_acquire(&p->seq_count);
+	cv = tk__load_relaxed(&p->counter_value);
+	marker = tk__load_relaxed(&p->disruption_marker);
+	gen = tk__load_relaxed(&p->vm_generation_counter);
+	c = tk__counter_ordered();
+	/*
+	 * Acquire fence: the loads and the counter read complete before
+	 * seq_count is loaded again; pairs with the hypervisor's write
+	 * barrier after it makes seq_count odd.
+	 */
+	tk__fence_acquire();
+	if (TK_LIKELY((seq & 1u) == 0 &&
+	        tk__load_relaxed(&p->seq_count) == seq &&
+	        tt_pub_read(&vm_cache, v, VM_NV) == 0 &&
+	        (uint32_t)v[VM_SEQ] == seq && (uint64_t)v[VM_CV] == cv &&
+	        (uint64_t)v[VM_MARKER] == marker &&
+	        (uint64_t)v[VM_RAWGEN] == gen)) {
+		vm_claim(v, c, r);
+		return;
+	}
+	vm_read_slow(r);
 }
 
 int
@@ -437,12 +542,10 @@ vm_open(const char *path, int keep, const char **why)
 		vm_path = "";
 	vm_len = len;
 	{
-		int64_t v[TT_PUB_NV] = { (int64_t)s.marker, (int64_t)vm_gen(&s),
-			0, (int64_t)s.seq, 0, 0 };
+		int64_t v[VM_NV];
 
-		(void)tt_pub_trylock(&vm_anchor);
-		tt_pub_write(&vm_anchor, v);
-		tt_pub_unlock(&vm_anchor);
+		vm_derive(&s, len, NULL, v);
+		tt_pub_offer(&vm_cache, v, VM_NV);
 	}
 	vm_page = m;
 	return 0;
@@ -512,9 +615,7 @@ vm_close(void)
 	vm_page = NULL;
 	vm_marker_page = NULL;
 	vm_path = "";
-	tk__store_relaxed(&vm_anchor.current, 0u);
-	for (int i = 0; i < 2; i++)
-		tk__store_relaxed(&vm_anchor.slot[i].gen, 0u);
+	tt_pub_clear(&vm_cache);
 }
 
 TK_HIDDEN const struct tt_provider tk__tt_vmclock = {

@@ -60,3 +60,15 @@ tt_vm_write(void *page, const struct tt_vm_data *d)
 	/* smp_wmb(), then the even seq_count. */
 	__atomic_store_n(seqp, seq + 1, __ATOMIC_RELEASE);
 }
+
+void
+tt_vm_poke(void *page, size_t off, uint64_t v, int width)
+{
+	uint32_t *seqp = (uint32_t *)((char *)page + TT_VM_OFF_SEQ);
+	uint32_t seq = __atomic_load_n(seqp, __ATOMIC_RELAXED) | 1u;
+
+	__atomic_store_n(seqp, seq, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	tt_poke(page, off, v, width);
+	__atomic_store_n(seqp, seq + 1, __ATOMIC_RELEASE);
+}

@@ -115,6 +115,8 @@ struct tt_vm_data {
 void tt_vm_format(void *page, uint8_t counter_id, uint8_t time_type);
 /* The hypervisor's update: seq_count odd, barrier, fields, barrier, even. */
 void tt_vm_write(void *page, const struct tt_vm_data *d);
+/* One field changed under the seqcount, as a (hostile) hypervisor would. */
+void tt_vm_poke(void *page, size_t off, uint64_t v, int width);
 /* This CPU's counter id in vmclock-abi.h (0xff: none). */
 uint8_t tt_vm_counter_id(void);
 
