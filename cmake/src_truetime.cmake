@@ -3,9 +3,9 @@
 # the providers.  On Linux every provider: the VMClock page, ClockBound's
 # and fbclock's segments, the kernel's adjtimex maxerror.  Those are Linux
 # interfaces (the device, the daemons, adjtimex(2)), so on FreeBSD a
-# deliberate stub serves the same entry points with status unknown
-# (STYLE 10).  cmake/freebsd-check.sh evaluates this file too, so keep it
-# free of target commands.
+# deliberate stub serves the same entry points with status unknown (as
+# libuv's no-proctitle.c does).  cmake/freebsd-check.sh evaluates this file
+# too, so keep it free of target commands.
 if(TK_OS STREQUAL "linux")
 	list(APPEND TK_SOURCES
 		src/truetime/truetime.c

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * libFuzzer target for the vDSO ELF lookup (STYLE 62): the input is an
+ * libFuzzer target for the vDSO ELF lookup: the input is an
  * image.  It is copied into a buffer of exactly its size (so ASan sees any
  * read past it) and opened with that size as the readable extent, as a
  * test passes a copy; then every name any of our architectures looks up,

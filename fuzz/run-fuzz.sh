@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
-# Fuzz the vDSO ELF lookup (STYLE 62) for a bounded time:
+# Fuzz the vDSO ELF lookup for a bounded time:
 #
 #   fuzz/run-fuzz.sh [SECONDS]     (default 60)
 #

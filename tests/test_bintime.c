@@ -4,8 +4,8 @@
  * _addx, _sub, _cmp, the conversions to and from ns, timespec and timeval)
  * and its two helpers tk__frac_to_units() and tk__units_to_frac().
  *
- * The golden tests follow FreeBSD sys/sys/time.h (FACTS-freebsd.md 6,
- * STYLE 60): the carry out of frac in add and addx, the borrow in sub,
+ * The golden tests follow FreeBSD sys/sys/time.h (bintime_add,
+ * bintime2timespec, ...): the carry out of frac in add and addx, the borrow in sub,
  * negative times ({-1, 3 << 62} is -0.25 s), rounding down to ns and us,
  * and the conversion through the top 32 bits of frac that older FreeBSD
  * and Go use, which reads 1 ns low where ours gives the exact floor.

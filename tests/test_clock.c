@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The sandwich test for every clock id and every source (STYLE 56, after
+ * The sandwich test for every clock id and every source (after
  * Linux tools/testing/selftests/vDSO/vdso_test_correctness.c):
  *
  *	raw syscall  <=  timekeep  <=  raw syscall

@@ -2,7 +2,7 @@
 /*
  * The x86-64 part of test_counter: how the ordered TSC read is chosen.
  * tk__x86_order_select() must follow FreeBSD lib/libc/x86/sys/__vdso_gettc.c
- * tsc_selector_idx() (FACTS-freebsd.md 3.2), checked here with injected
+ * tsc_selector_idx(), checked here with injected
  * CPUID words:
  *
  *   CPUID 1 EDX == 0                 -> no fence (checked before all else)

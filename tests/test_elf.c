@@ -5,8 +5,8 @@
  * Oracles: glibc's dlvsym() on the vDSO's link map ("linux-vdso.so.1",
  * RTLD_NOLOAD), which resolves through the dynamic linker and not through
  * our code, and a trusting walk of the real image's symbol table with
- * <elf.h> types.  The hash functions are checked against the vectors in
- * PEERS A1.
+ * <elf.h> types.  The hash functions are checked against known vectors
+ * (the ELF gABI's hash of "printf", glibc's dl_new_hash values).
  *
  * Then copies of the real image, edited: with only DT_HASH or only
  * DT_GNU_HASH (the other table's dynamic entry turned into DT_DEBUG, which
@@ -258,7 +258,7 @@ expect_none(const struct tk__elf_image *img)
 		    -ENOENT);
 }
 
-/* --- the hash functions (PEERS A1 table) --- */
+/* --- the hash functions --- */
 
 static void
 test_hash_vectors(void **state)
@@ -1124,7 +1124,7 @@ test_gnu_chain_damage(void **state)
 /*
  * A small vDSO-shaped image built here, so the parser is exercised where
  * the process has no vDSO and on shapes this kernel's image lacks: a
- * non-zero p_vaddr (s390x links its vDSO at VDSO64_LBASE, PEERS A1), one
+ * non-zero p_vaddr (s390x links its vDSO at VDSO64_LBASE), one
  * name defined in two versions, a NOTYPE function (ppc64), a hidden
  * versym bit, hash chains longer than one.
  */

@@ -3,7 +3,7 @@
  * The raw Linux system calls of src/syscall.h, made with no libc:
  * tk__sys_clock_gettime(), tk__sys_clock_getres() and
  * tk__sys_gettimeofday().  They are the fallback under every source, so
- * they must agree with libc exactly (STYLE 44, 56):
+ * they must agree with libc exactly (the kernel's -errno passed on):
  *
  *   - every clock libc reads, sandwiched: libc before <= raw <= libc
  *     after, for REALTIME, MONOTONIC, BOOTTIME, MONOTONIC_RAW, the COARSE

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The "no syscall" test (STYLE 57), after the Go runtime's TestUsingVDSO
+ * The "no syscall" test, after the Go runtime's TestUsingVDSO
  * (src/runtime/vdso_test.go): run vdso_nosyscall_helper under
  * strace -f -e trace=clock_gettime and count the clock_gettime system
  * calls it makes for N reads.
@@ -8,7 +8,7 @@
  *   none   N = 0 reads: what start-up (and a sanitizer runtime) costs;
  *   libc   glibc's clock_gettime, the plain C cross-check: if it makes a
  *          system call per read, the kernel's clocksource is not
- *          vDSO-capable here (hpet, acpi_pm, xen; PEERS A3) and the test
+ *          vDSO-capable here (hpet, acpi_pm, xen) and the test
  *          SKIPs, as nothing could pass;
  *   vdso   tk__vdso_gettime: no more calls than "none";
  *   api    tk_clock_gettime with TIMEKEEP_SOURCE=vdso: the same.

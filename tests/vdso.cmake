@@ -3,9 +3,8 @@
 #   test_elf              the ELF lookup vs dlvsym and hostile images
 #   test_source_vdso      the vdso source vs raw system calls
 #   test_vdso_nosyscall   no clock_gettime system call under strace
-#                         (STYLE 57)
 #   test_freestanding     the lookup and the source linked with no libc,
-#                         started from a bare _start (STYLE 58)
+#                         started from a bare _start
 # Each exits 77 (SKIP) with the reason when this process has no vDSO.
 if(NOT TK_OS STREQUAL "linux")
 	return()
@@ -14,7 +13,7 @@ endif()
 tk_test(test_elf SOURCES test_elf.c TIMEOUT 120)
 tk_test(test_source_vdso SOURCES test_source_vdso.c TIMEOUT 120)
 
-# STYLE 57: strace counts the helper's clock_gettime system calls.  Not in
+# strace counts the helper's clock_gettime system calls.  Not in
 # cross builds: strace would trace the emulator.
 if(NOT CMAKE_CROSSCOMPILING)
 	add_executable(vdso_nosyscall_helper vdso_nosyscall_helper.c)
@@ -29,7 +28,7 @@ if(NOT CMAKE_CROSSCOMPILING)
 	add_dependencies(test_vdso_nosyscall vdso_nosyscall_helper)
 endif()
 
-# STYLE 58: the vDSO path with no libc at all.  The library's files are
+# The vDSO path with no libc at all.  The library's files are
 # compiled again here without the sanitizer options the directory carries
 # (a sanitizer runtime is a libc user), with -ffreestanding, and linked
 # -nostdlib -static to a bare _start: any libc call or compiler-emitted

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * What every cmocka test of timekeep shares: wide assertions that print
- * both operands (STYLE 55), SKIP with a reason (STYLE 61) and a main that
+ * both operands, SKIP with a reason (never a silent pass) and a main that
  * turns "every test skipped" into ctest's SKIP (exit 77), the work scale,
  * so stress loops shrink under sanitizers and qemu-user instead of timing
  * out, nanosecond readings of the kernel's clocks, the source in use, and
@@ -104,7 +104,7 @@ const char *tk_test_source_reason(const char *name);
 #ifdef TK_OS_LINUX
 /*
  * The Linux clock ids REALTIME..TAI, then ids the kernel rejects (10, 12,
- * 16, -1, INT_MIN, INT_MAX), for the sandwich tests (STYLE 56).  For a
+ * 16, -1, INT_MIN, INT_MAX), for the sandwich tests.  For a
  * valid id exactly one of monotonic and realtime is set; for a rejected id
  * neither is.
  */
