@@ -45,6 +45,7 @@ tk__hands_sample(
 	int64_t k;
 	int i, err;
 
+	*s = (struct tk__hands_sample){ 0 };
 	c0 = h->counter(1);
 	for (i = 0; i < n; i++) {
 		err = tk__hands_kernel_ns(h, CLOCK_MONOTONIC, &k);
