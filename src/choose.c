@@ -245,8 +245,12 @@ tk__route_pair(int64_t *mono_ns, int64_t *real_ns)
 	if (i < NSOURCES && state[i] == 0 && sources[i]->pair != NULL &&
 	    sources[i]->pair(mono_ns, real_ns) == 0)
 		return 0;
-	*mono_ns = tk__route_nanotime(0, 1);
+	/*
+	 * Realtime first: the monotonic time read after it is late, if
+	 * anything, which only ages a bound more (src/truetime/tt_now.h).
+	 */
 	*real_ns = tk__route_nanotime(1, 1);
+	*mono_ns = tk__route_nanotime(0, 1);
 	return 0;
 }
 

@@ -29,6 +29,12 @@ int tk__route_ticks_to_ns(uint64_t ticks, int64_t *mono_ns, int64_t *real_ns);
 long tk__route_timebase(void *buf, size_t size);
 
 /*
+ * CLOCK_MONOTONIC and CLOCK_REALTIME at one instant (one counter read
+ * where the source has one): for bounded time, src/truetime/ (src/clock.c).
+ */
+void tk__now_pair(int64_t *mono_ns, int64_t *real_ns);
+
+/*
  * The chosen source, making the choice if nobody has (waiting, bounded,
  * for a choice another thread is making); NULL only if that bound passed.
  */

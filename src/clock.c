@@ -98,6 +98,14 @@ tk_clock_gettime(clockid_t id, struct timespec *ts)
 	return gettime_slow(id, ts);
 }
 
+void
+tk__now_pair(int64_t *mono_ns, int64_t *real_ns)
+{
+	if (TK_LIKELY(tk__fast_pair(mono_ns, real_ns) == 0))
+		return;
+	(void)tk__route_pair(mono_ns, real_ns);
+}
+
 int
 tk_binuptime(struct tk_bintime *bt)
 {

@@ -20,6 +20,8 @@
  *   int tk__fast_<tier>_conv(uint64_t t, int64_t *mono_ns, int64_t *real_ns)
  *	such a tick as both clocks, when it converts exactly with what
  *	the tier holds now: 0, or -1.
+ *   int tk__fast_<tier>_pair(int64_t *mono_ns, int64_t *real_ns)
+ *	both clocks from one ordered counter read: 0, or -1.
  *
  * A tier function this platform lacks is one that returns -1, which the
  * compiler removes (a tier without ticks of its own, whose ticks are ns,
@@ -70,8 +72,19 @@ tk__fast_no_conv(uint64_t t, int64_t *mono_ns, int64_t *real_ns)
 	return -1;
 }
 
+static inline __attribute__((always_inline)) int
+tk__fast_no_pair(int64_t *mono_ns, int64_t *real_ns)
+{
+	(void)mono_ns;
+	(void)real_ns;
+	return -1;
+}
+
 #ifndef tk__fast_tsc_conv
 #define tk__fast_tsc_conv tk__fast_no_conv
+#endif
+#ifndef tk__fast_tsc_pair
+#define tk__fast_tsc_pair tk__fast_no_pair
 #endif
 #ifndef tk__fast_tsc_ns
 #define tk__fast_tsc_ns tk__fast_no_ns
@@ -140,6 +153,13 @@ tk__fast_ticks(int ordered, uint64_t *t)
 	if (tk__fast_fbsd_ticks(ordered, t) == 0)
 		return 0;
 	return tk__fast_vdso_ticks(ordered, t);
+}
+
+/* Only the tsc tier reads both clocks at once; the others route. */
+static inline __attribute__((always_inline)) int
+tk__fast_pair(int64_t *mono_ns, int64_t *real_ns)
+{
+	return tk__fast_tsc_pair(mono_ns, real_ns);
 }
 
 /* Only the tsc tier has ticks of its own to convert. */

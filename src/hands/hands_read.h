@@ -107,6 +107,37 @@ tk__hands_front_ts(const struct tk__hands_page *pg, int clock,
 }
 
 /*
+ * Both clocks from one ordered counter read: 0 and both, or -1.  What a
+ * bounded-time read needs (src/truetime/tt_now.h): the realtime of now and
+ * the monotonic time that ages the bound, at the same instant.
+ */
+static inline __attribute__((always_inline)) int
+tk__hands_front_pair(const struct tk__hands_page *pg, uint64_t (*counter)(int),
+    int64_t *mono_ns, int64_t *real_ns)
+{
+	const struct tk__hands_front *f = &pg->front;
+	uint64_t base, span, mult, km, kr, m, c;
+	uint32_t gen;
+
+	gen = tk__th_read_begin(&f->gen);
+	if (__builtin_expect(!tk__th_gen_valid(gen), 0))
+		return -1;
+	base = tk__load_relaxed(&f->base_count);
+	span = tk__load_relaxed(&f->span);
+	mult = tk__load_relaxed(&f->mult);
+	km = tk__load_relaxed(&f->k_mono);
+	kr = tk__load_relaxed(&f->k_real);
+	c = counter(1);
+	m = tk__mulhi64((uint32_t)c, mult);
+	if (__builtin_expect(
+	        tk__th_read_retry_even(&f->gen, gen) || c - base >= span, 0))
+		return -1;
+	*mono_ns = (int64_t)(km + m);
+	*real_ns = (int64_t)(kr + m);
+	return 0;
+}
+
+/*
  * A tick t (a counter value read earlier) converted with the front, if it
  * lies inside the front's hands: exactly what a read at t gave.  0 and
  * both clocks, or -1.

@@ -49,6 +49,14 @@ tk__fast_tsc_ticks(int ordered, uint64_t *t)
 #define tk__fast_tsc_ticks tk__fast_tsc_ticks
 
 static inline __attribute__((always_inline)) int
+tk__fast_tsc_pair(int64_t *mono_ns, int64_t *real_ns)
+{
+	return tk__hands_front_pair(
+	    &tk__tsc_page, tk__counter_read, mono_ns, real_ns);
+}
+#define tk__fast_tsc_pair tk__fast_tsc_pair
+
+static inline __attribute__((always_inline)) int
 tk__fast_tsc_conv(uint64_t t, int64_t *mono_ns, int64_t *real_ns)
 {
 	return tk__hands_front_conv(&tk__tsc_page, t, mono_ns, real_ns);
