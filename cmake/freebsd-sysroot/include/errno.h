@@ -25,6 +25,7 @@ int *__error(void);
 #define EEXIST 17
 #define ENODEV 19
 #define EINVAL 22
+#define ENOSPC 28
 #define ERANGE 34
 #define EAGAIN 35
 #define EWOULDBLOCK EAGAIN
