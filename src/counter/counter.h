@@ -10,9 +10,11 @@
  *   uint64_t tk__counter_relaxed(void)
  *	The same counter with no ordering: cheapest, may be taken early.
  *
- * The FreeBSD page's per-th_algo readers build on these; their contract is
- * fbsd_gettc() in src/source/fbsd_reader.h, defined
- * per arch in src/source/fbsd_<arch>.c.
+ * The FreeBSD page's per-th_algo readers build on these
+ * (src/source/fbsd/<arch>/fbsd_gettc.h, contract in src/source/freebsd.h).
+ * Each also provides tk__counter_fence(), and may provide
+ * tk__counter_read_split() (the halves apart) with the "#define name name"
+ * idiom.
  *
  * Each may assume it runs on its own architecture; none may call libc.
  */
