@@ -14,7 +14,11 @@
 #include "hands/hands.h"
 #include "ticks.h"
 
-/* In this process: a TK_TICKS_* status, or a negative errno. */
+/*
+ * In this process: a TK_TICKS_* status, or -EAGAIN (the hands kept
+ * changing under the read, or the kernel clock failed).  Winds the hands
+ * when t is past them, as a read would.
+ */
 int tk__hands_ticks_to_ns(
     struct tk__hands *h, uint64_t t, int64_t *mono_ns, int64_t *real_ns);
 
@@ -23,9 +27,26 @@ int64_t tk__hands_history_ns(struct tk__hands *h);
 
 /*
  * The timebase record of this process's history: tk_timebase_export()'s
- * contract; kind names the counter ("tsc").
+ * contract (with buf NULL, the most a record takes); kind names the
+ * counter ("tsc").
  */
 long tk__hands_timebase(
     struct tk__hands *h, void *buf, size_t size, const char *kind);
+
+#ifdef TK_HANDS_HIST_V
+/*
+ * The history entry of publication seq, written by the winder that
+ * published it (src/hands/hands_wind.c): the hands, the closing value V
+ * readers answered until the publication, and exact_off, the counter read
+ * just after the publishing CAS less base_count (TK_HANDS_EXACT_NONE when
+ * it is not inside the range).
+ */
+void tk__hands_hist_append(struct tk__hands *h, const struct tk__hands_hot *hot,
+    uint64_t seq, int64_t v_ns, uint32_t exact_off);
+
+/* The exact_off of publication seq's entry, or TK_HANDS_EXACT_NONE. */
+uint32_t tk__hands_hist_exact_off(
+    const struct tk__hands_page *pg, uint64_t seq);
+#endif
 
 #endif /* TK_HANDS_TICKS_H */
