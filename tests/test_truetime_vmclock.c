@@ -14,6 +14,9 @@
  *		the truth at counter values read before and after, and that
  *		latest never falls back by more than the writer's claims
  *		allow;
+ *   race_cache	the same with 20 us asleep between updates and the
+ *		library's cache refills slowed down (a test hook): most
+ *		reads served from the cache, many while it is refilled;
  *   disrupt	a new disruption marker or VM generation: DISRUPTED until
  *		the hypervisor publishes again;
  *   hostile	each corrupt field after the choice (status unknown within
@@ -25,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "truetime/tt.h"
 #include "tk_test.h"
@@ -202,9 +206,20 @@ test_arith(void **state)
 
 struct race {
 	int stop;
+	int64_t pace_ns; /* asleep between updates; 0: flat out */
 	uint64_t writes;
 	int64_t l_min, l_max; /* latest over truth, as claimed at anchors */
 };
+
+/* A pause inside the library's cache refill (the test hook). */
+static void
+cache_pause(void)
+{
+	int64_t end = tk_nanotime() + 1000;
+
+	while (tk_nanotime() < end)
+		;
+}
 
 static void *
 race_writer(void *arg)
@@ -240,6 +255,8 @@ race_writer(void *arg)
 		if (l > r->l_max)
 			r->l_max = l;
 		r->writes++;
+		if (r->pace_ns > 0) /* asleep, so both readers can run */
+			nanosleep(&(struct timespec){ 0, r->pace_ns }, NULL);
 	}
 	return NULL;
 }
@@ -283,15 +300,16 @@ race_reader(void *arg)
 }
 
 static void
-test_race(void **state)
+run_race(int64_t pace_ns)
 {
-	struct race r = { .l_min = INT64_MAX, .l_max = INT64_MIN };
+	struct race r = {
+		.pace_ns = pace_ns, .l_min = INT64_MAX, .l_max = INT64_MIN
+	};
 	struct reader rd[2] = { { 0 }, { 0 } };
 	pthread_t w, th[2];
 	struct tk_truetime tt;
 	int64_t allowed;
 
-	(void)state;
 	need_counter();
 	fresh();
 	assert_int_equal(read_status(1, &tt), TK_TRUETIME_SYNCHRONIZED);
@@ -327,6 +345,29 @@ test_race(void **state)
 	}
 	printf("[          ] writer: %llu updates\n",
 	    (unsigned long long)r.writes);
+}
+
+static void
+test_race(void **state)
+{
+	(void)state;
+	run_race(0);
+}
+
+/*
+ * The readers' own cache (src/truetime/tt_cache.h): the writer asleep
+ * 20 us (at least) between updates, so most reads are served from the
+ * cache, and each refill paused 1 us between its stores (the test
+ * hook), so that reads overlap refills; fails when the fast read's
+ * re-check of the cache is removed.
+ */
+static void
+test_race_cache(void **state)
+{
+	(void)state;
+	tk__tt_hooks.cache_between = cache_pause;
+	run_race(20000);
+	tk__tt_hooks.cache_between = NULL;
 }
 
 /* ---- disruption ---- */
@@ -527,6 +568,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arith),
 		cmocka_unit_test(test_race),
+		cmocka_unit_test(test_race_cache),
 		cmocka_unit_test(test_disrupt),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_hostile_open),

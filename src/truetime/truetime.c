@@ -37,10 +37,19 @@
 
 TK_HIDDEN struct tk__tt_hooks tk__tt_hooks;
 
-static void
+static int
 none_read(struct tk_truetime *r)
 {
 	tt_unknown(r, TK_TRUETIME_UNKNOWN);
+	r->provider = "none";
+	return 0;
+}
+
+static int
+none_after_before(int64_t t_ns)
+{
+	(void)t_ns;
+	return 0;
 }
 
 static int
@@ -67,6 +76,8 @@ static const struct tt_provider tt_none = {
 	.name = "none",
 	.open = none_open,
 	.read = none_read,
+	.after = none_after_before,
+	.before = none_after_before,
 	.info = none_info,
 	.close = none_close,
 };
@@ -181,32 +192,21 @@ tt_provider(void)
 int
 tk_truetime(struct tk_truetime *tt)
 {
-	const struct tt_provider *p;
-
 	if (TK_UNLIKELY(tt == NULL))
 		return -EFAULT;
-	p = tt_provider();
-	p->read(tt);
-	tt->provider = p->name;
-	return 0;
+	return tt_provider()->read(tt);
 }
 
 int
 tk_truetime_after(int64_t t_ns)
 {
-	struct tk_truetime tt;
-
-	tt_provider()->read(&tt);
-	return t_ns < tt.earliest_ns;
+	return tt_provider()->after(t_ns);
 }
 
 int
 tk_truetime_before(int64_t t_ns)
 {
-	struct tk_truetime tt;
-
-	tt_provider()->read(&tt);
-	return t_ns > tt.latest_ns;
+	return tt_provider()->before(t_ns);
 }
 
 /*

@@ -144,7 +144,7 @@ adj_compute(const int64_t v[V_NV], int64_t mono_ns, int64_t real_ns,
  * one the "now" of both clocks.
  */
 static void
-adj_read(struct tk_truetime *r)
+adj_interval(struct tk_truetime *r)
 {
 	int64_t v[V_NV], mono, real;
 
@@ -166,6 +166,32 @@ adj_read(struct tk_truetime *r)
 		return;
 	}
 	adj_compute(v, mono, real, r);
+}
+
+static int
+adj_read(struct tk_truetime *r)
+{
+	adj_interval(r);
+	r->provider = "adjtimex";
+	return 0;
+}
+
+static int
+adj_after(int64_t t_ns)
+{
+	struct tk_truetime tt;
+
+	adj_interval(&tt);
+	return t_ns < tt.earliest_ns;
+}
+
+static int
+adj_before(int64_t t_ns)
+{
+	struct tk_truetime tt;
+
+	adj_interval(&tt);
+	return t_ns > tt.latest_ns;
 }
 
 static int
@@ -229,6 +255,8 @@ TK_HIDDEN const struct tt_provider tk__tt_adjtimex = {
 	.name = "adjtimex",
 	.open = adj_open,
 	.read = adj_read,
+	.after = adj_after,
+	.before = adj_before,
 	.info = adj_info,
 	.close = adj_close,
 };

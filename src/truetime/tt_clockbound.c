@@ -14,26 +14,30 @@
  *
  * How it is read (the client's now(), clock-bound-shm/src/lib.rs): a
  * consistent copy between two equal, even, non-zero generations, bounded
- * to TK_TH_READ_TRIES passes; then every field is checked; then
+ * to TK_TH_READ_TRIES passes; then every field is checked, once per
+ * publication (the cache of src/truetime/tt_cache.h keeps the result,
+ * known by the segment's generation word and as-of); then
  *   bound = bound_nsec + (now - as_of) x max_drift_ppb, rounded up,
  *   status kept while now < as_of + 5 s (the client's restart grace),
  *   free-running after that until void_after, unknown after void_after,
  *   unknown if now < as_of - 1 us (a causality breach: as-of in the
  *   future), unknown if the segment enables clock-disruption support and
  *   the VMClock page's disruption marker differs from the segment's.
- * Differences from the client: the reader keeps no state (it is safe in
- * any number of threads, unlike the client, aws/clock-bound #35); one
- * "now" gives both clocks (src/truetime/tt_now.h); as-of and void-after
- * are moved into this process's time namespace.
+ * Differences from the client: the reader keeps no per-thread state and
+ * takes no lock (it is safe in any number of threads, unlike the client,
+ * aws/clock-bound #35); one counter read gives both clocks
+ * (src/truetime/tt_now.h); as-of and void-after are moved into this
+ * process's time namespace.
  *
  * Known weak point of the writer: the odd generation is a release store
  * with no fence after it, so on a weakly ordered CPU (arm64) the data
  * stores may become visible before it, and no reader can then tell a
  * torn copy.  On x86 stores are not reordered with each other, so the
- * protocol holds there.  The 16-bit generation repeats after 65,536
- * updates (18 hours at 1 Hz); a reader would have to stall inside its
- * copy for that long to be fooled, and void_after (as_of + 1000 s) ends
- * any bound read from so old a segment.
+ * protocol holds there.  The 16-bit generation repeats after 32,768
+ * updates (9 hours at 1 Hz, two steps an update); a reader would have to
+ * stall inside its copy for that long to be fooled, and void_after (as_of
+ * + 1000 s) ends any bound read from so old a segment; the cache's key
+ * adds as-of, which never repeats.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -41,6 +45,7 @@
 #include "atomic.h"
 #include "timehands.h"
 #include "truetime/tt.h"
+#include "truetime/tt_cache.h"
 #include "truetime/tt_now.h"
 
 #define CB_PATH "/var/run/clockbound/shm0"
@@ -52,12 +57,21 @@
 /* CLOCKBOUND_RESTART_GRACE_PERIOD (clock-bound-shm/src/lib.rs): 5 s. */
 #define CB_GRACE_NS (5 * TK_NSEC_PER_SEC)
 
-/* The segment, member by member as PROTOCOL.md lays it out. */
+/*
+ * The segment, member by member as PROTOCOL.md lays it out.  segsize,
+ * version and generation share one 8-byte word (hdr), which a read loads
+ * at once as part of its key.
+ */
 struct cb_segment {
 	uint32_t magic[2]; /* CB_MAGIC0, CB_MAGIC1 */
-	uint32_t segsize; /* 80 */
-	uint16_t version; /* 2; 0 while the daemon re-initialises */
-	uint16_t generation; /* odd: being written; 0: never written */
+	union {
+		struct {
+			uint32_t segsize; /* 80 */
+			uint16_t version; /* 2; 0: being re-initialised */
+			uint16_t generation; /* odd: being written; 0: never */
+		};
+		uint64_t hdr;
+	};
 	int64_t as_of_sec; /* CLOCK_MONOTONIC_COARSE when bound computed */
 	int64_t as_of_nsec;
 	int64_t void_after_sec; /* CLOCK_MONOTONIC_COARSE: trust ends */
@@ -70,6 +84,7 @@ struct cb_segment {
 	uint8_t padding[7];
 };
 _Static_assert(sizeof(struct cb_segment) == CB_SIZE, "80-byte segment");
+_Static_assert(offsetof(struct cb_segment, generation) == 14, "generation");
 _Static_assert(offsetof(struct cb_segment, as_of_sec) == 16, "as_of");
 _Static_assert(offsetof(struct cb_segment, bound_nsec) == 48, "bound");
 _Static_assert(offsetof(struct cb_segment, max_drift_ppb) == 64, "drift");
@@ -81,6 +96,7 @@ _Static_assert(
 struct cb_snap {
 	uint32_t magic0, magic1, segsize;
 	uint16_t version, generation;
+	uint64_t hdr;
 	int64_t as_of_sec, as_of_nsec, void_sec, void_nsec, bound;
 	uint64_t marker;
 	uint32_t drift;
@@ -88,13 +104,35 @@ struct cb_snap {
 	uint8_t dsupport;
 };
 
+/*
+ * A checked publication (cb_derive), as the cache holds it.  The key is
+ * hdr (generation, version and size) and as-of: the generation alone
+ * repeats after 32,768 updates, as-of never does.
+ */
+enum {
+	CB_HDR, /* the key */
+	CB_ASOF_SEC,
+	CB_ASOF_NSEC,
+	CB_LO, /* as-of - 1 us, ns, in this process's time namespace */
+	CB_SPAN, /* a bound for mono - CB_LO in [0, CB_SPAN); 0: never */
+	CB_GRACE, /* the published status while mono - CB_LO < this */
+	CB_BOUND, /* bound_nsec + 2 (the growth's ceiling, the clocks' floor) */
+	CB_MULT, /* ceil(max_drift_ppb x 2^64 / 10^9): growth per ns, 0.64 */
+	CB_STATUS, /* TK_TRUETIME_* as published, or the verdict */
+	CB_DSUPPORT, /* 1: check the VMClock disruption marker */
+	CB_MARKER,
+	CB_NV
+};
+_Static_assert(CB_NV <= TT_CACHE_NV, "the cache holds a publication");
+
 static const struct cb_segment *cb_seg;
 static struct tt_timens cb_ns;
+static struct tt_cache cb_cache; /* the current publication, checked */
 static char cb_pathbuf[256];
 static const char *cb_path = "";
 
 /* Copy the segment between two equal even generations: 0, or -EAGAIN. */
-static inline __attribute__((always_inline)) int
+static int
 cb_snapshot(const struct cb_segment *s, struct cb_snap *o)
 {
 	for (int i = 0; i < TK_TH_READ_TRIES; i++) {
@@ -109,6 +147,7 @@ cb_snapshot(const struct cb_segment *s, struct cb_snap *o)
 			continue;
 		o->magic0 = tk__load_relaxed(&s->magic[0]);
 		o->magic1 = tk__load_relaxed(&s->magic[1]);
+		o->hdr = tk__load_relaxed(&s->hdr);
 		o->segsize = tk__load_relaxed(&s->segsize);
 		o->version = tk__load_relaxed(&s->version);
 		o->as_of_sec = tk__load_relaxed(&s->as_of_sec);
@@ -141,11 +180,10 @@ cb_snapshot(const struct cb_segment *s, struct cb_snap *o)
  * magic, size and version as one comparison; the timespecs in range
  * (seconds below 2^32, 136 years of uptime, so that the stamp plus a
  * namespace offset fits in int64_t; nanoseconds below 10^9) by unsigned
- * compares;
- * void-after not before as-of; bound, drift, status and the support flag
- * within their domains.
+ * compares; bound, drift, status and the support flag within their
+ * domains.
  */
-static inline __attribute__((always_inline)) int
+static int
 cb_ok(const struct cb_snap *s)
 {
 	return ((s->magic0 ^ CB_MAGIC0) | (s->magic1 ^ CB_MAGIC1) |
@@ -159,38 +197,110 @@ cb_ok(const struct cb_snap *s)
 	    (uint32_t)s->status <= TK_TRUETIME_DISRUPTED;
 }
 
-/* The interval a consistent copy gives at (mono_ns, real_ns). */
-static inline __attribute__((always_inline)) void
-cb_compute(const struct cb_snap *s, int64_t mono_ns, int64_t real_ns,
-    int64_t ns_off_ns, const uint64_t *vm_marker, struct tk_truetime *r)
+/*
+ * Check one consistent copy, once, and derive what a read needs (the
+ * CB_* values).  The client's conditions on "now" become one range of
+ * CLOCK_MONOTONIC: no bound when now is more than 1 us before as-of (the
+ * causality blur), at or after void-after, or more than TT_AGE_MAX_NS
+ * after as-of; a publication that claims none (unknown, disrupted, void
+ * before as-of, any field out of its domain) has an empty range.
+ */
+static void
+cb_derive(const struct cb_snap *s, int64_t ns_off_ns, int64_t v[CB_NV])
 {
-	int64_t as_of, void_after, age;
+	int64_t as_of, void_after, hi;
 
-	if (TK_UNLIKELY(!cb_ok(s))) {
-		tt_unknown(r, TK_TRUETIME_UNKNOWN);
+	for (int k = 0; k < CB_NV; k++)
+		v[k] = 0;
+	v[CB_HDR] = (int64_t)s->hdr;
+	v[CB_ASOF_SEC] = s->as_of_sec;
+	v[CB_ASOF_NSEC] = s->as_of_nsec;
+	v[CB_STATUS] = TK_TRUETIME_UNKNOWN;
+	if (!cb_ok(s))
+		return;
+	if (s->status != TK_TRUETIME_SYNCHRONIZED &&
+	    s->status != TK_TRUETIME_FREE_RUNNING) {
+		if (s->status == TK_TRUETIME_DISRUPTED)
+			v[CB_STATUS] = TK_TRUETIME_DISRUPTED;
 		return;
 	}
 	as_of = s->as_of_sec * TK_NSEC_PER_SEC + s->as_of_nsec + ns_off_ns;
 	void_after = s->void_sec * TK_NSEC_PER_SEC + s->void_nsec + ns_off_ns;
-	if (TK_UNLIKELY(s->status != TK_TRUETIME_SYNCHRONIZED &&
-	        s->status != TK_TRUETIME_FREE_RUNNING)) {
+	if (void_after < as_of)
+		return;
+	hi = as_of + TT_AGE_MAX_NS + 1;
+	if (void_after < hi)
+		hi = void_after;
+	v[CB_LO] = as_of - TT_CAUSALITY_NS;
+	v[CB_SPAN] = hi - v[CB_LO];
+	v[CB_GRACE] = TT_CAUSALITY_NS + CB_GRACE_NS;
+	v[CB_BOUND] = s->bound + 2;
+	/* Rounded up: mulhi(age, mult) + 1 >= ceil(age x drift / 10^9). */
+	v[CB_MULT] = (int64_t)(uint64_t)((((unsigned __int128)s->drift << 64) +
+	                                     (TK_NSEC_PER_SEC - 1)) /
+	    TK_NSEC_PER_SEC);
+	v[CB_STATUS] = s->status;
+	v[CB_DSUPPORT] = s->dsupport;
+	v[CB_MARKER] = (int64_t)s->marker;
+}
+
+/* The values of a checked publication that a read computes with. */
+struct cb_pub {
+	int64_t lo;
+	uint64_t span, grace;
+	int64_t bound;
+	uint64_t mult;
+	int64_t status;
+};
+
+static inline __attribute__((always_inline)) struct cb_pub
+cb_pub_of(const int64_t v[CB_NV])
+{
+	struct cb_pub p = { v[CB_LO], (uint64_t)v[CB_SPAN],
+		(uint64_t)v[CB_GRACE], v[CB_BOUND], (uint64_t)v[CB_MULT],
+		v[CB_STATUS] };
+
+	return p;
+}
+
+/*
+ * The interval a checked publication gives at (mono_ns, real_ns):
+ * bound = bound_nsec + ceil((now - as_of) x max_drift_ppb / 10^9) + 1,
+ * status as published until 5 s after as-of, free-running after that.
+ * A now up to 1 us before as-of counts as as-of: the error then differs
+ * from the bound at as-of by at most the drift over that 1 us, 1 ns at
+ * 1000 ppm, which the + 1 covers.
+ */
+static inline __attribute__((always_inline)) void
+cb_claim(
+    struct cb_pub p, int64_t mono_ns, int64_t real_ns, struct tk_truetime *r)
+{
+	uint64_t off = (uint64_t)(mono_ns - p.lo);
+	uint64_t age = off > TT_CAUSALITY_NS ? off - TT_CAUSALITY_NS : 0;
+
+	if (TK_UNLIKELY(off >= p.span)) {
 		tt_unknown(r,
-		    s->status == TK_TRUETIME_DISRUPTED ? TK_TRUETIME_DISRUPTED
-		                                       : TK_TRUETIME_UNKNOWN);
+		    p.status == TK_TRUETIME_DISRUPTED ? TK_TRUETIME_DISRUPTED
+		                                      : TK_TRUETIME_UNKNOWN);
 		return;
 	}
-	age = mono_ns - as_of;
-	if (TK_UNLIKELY(age < -TT_CAUSALITY_NS || mono_ns >= void_after ||
-	        void_after < as_of || age > TT_AGE_MAX_NS ||
-	        (s->dsupport && vm_marker != NULL &&
-	            *vm_marker != s->marker))) {
-		tt_unknown(r, TK_TRUETIME_UNKNOWN);
-		return;
-	}
-	if (age < 0)
-		age = 0;
-	tt_interval(r, real_ns, tt_grow(s->bound, age, s->drift), age,
-	    age < CB_GRACE_NS ? s->status : TK_TRUETIME_FREE_RUNNING);
+	tt_interval(r, real_ns, p.bound + (int64_t)tt_mulhi(age, p.mult),
+	    (int64_t)age,
+	    off < p.grace ? (int)p.status : TK_TRUETIME_FREE_RUNNING);
+}
+
+/*
+ * The disruption check: with clock-disruption support enabled and a
+ * VMClock page mapped, its marker now must be the segment's.  1: no
+ * disruption seen (or none to check), 0: no bound.
+ */
+static int
+cb_marker_ok(uint64_t seg_marker)
+{
+	uint64_t marker;
+	int m = tk__tt_vm_marker(&marker);
+
+	return m == -ENOENT || (m == 0 && marker == seg_marker);
 }
 
 void
@@ -198,39 +308,108 @@ tk__tt_cb_eval(const void *seg, int64_t mono_ns, int64_t real_ns,
     int64_t ns_off_ns, const uint64_t *vm_marker, struct tk_truetime *r)
 {
 	struct cb_snap s;
+	int64_t v[CB_NV];
 
+	r->provider = "clockbound";
 	if (cb_snapshot(seg, &s) != 0) {
 		tt_unknown(r, TK_TRUETIME_UNKNOWN);
 		return;
 	}
-	cb_compute(&s, mono_ns, real_ns, ns_off_ns, vm_marker, r);
-}
-
-/*
- * The read: both clocks, then a consistent copy, the checks and the sum,
- * with no call between them.  A publication newer than the clock reads
- * has an as-of up to 1 us after them (the causality blur; later is
- * refused): the error then differs from the bound at as-of by at most
- * the drift over that 1 us, 1 ns at 1000 ppm, which tt_grow() adds.
- * Every field is checked on every read: a hostile or rewritten segment
- * is seen at once.
- */
-static void
-cb_read(struct tk_truetime *r)
-{
-	struct cb_snap s;
-	int64_t mono, real;
-	uint64_t marker;
-	int m = tk__tt_vm_marker(&marker);
-
-	tt_now(&mono, &real);
-	/* A VMClock page whose marker cannot be read: no bound. */
-	if (TK_UNLIKELY(m == -EAGAIN || cb_snapshot(cb_seg, &s) != 0)) {
+	cb_derive(&s, ns_off_ns, v);
+	if (v[CB_DSUPPORT] && vm_marker != NULL &&
+	    *vm_marker != (uint64_t)v[CB_MARKER]) {
 		tt_unknown(r, TK_TRUETIME_UNKNOWN);
 		return;
 	}
-	cb_compute(&s, mono, real, cb_ns.mono_ns, m == 0 ? &marker : NULL, r);
+	cb_claim(cb_pub_of(v), mono_ns, real_ns, r);
 }
+
+/*
+ * A read that the cache cannot serve: a consistent copy, checked and
+ * derived, offered to the cache; then the clocks and the interval.
+ */
+static __attribute__((noinline)) int
+cb_read_slow(struct tk_truetime *r)
+{
+	struct cb_snap s;
+	int64_t v[CB_NV], mono, real;
+
+	r->provider = "clockbound";
+	if (cb_snapshot(cb_seg, &s) != 0) {
+		tt_unknown(r, TK_TRUETIME_UNKNOWN);
+		return 0;
+	}
+	cb_derive(&s, cb_ns.mono_ns, v);
+	tt_cache_offer(&cb_cache, v, CB_NV);
+	if (v[CB_DSUPPORT] && !cb_marker_ok((uint64_t)v[CB_MARKER])) {
+		tt_unknown(r, TK_TRUETIME_UNKNOWN);
+		return 0;
+	}
+	tt_now(&mono, &real);
+	cb_claim(cb_pub_of(v), mono, real, r);
+	return 0;
+}
+
+/*
+ * The read's first pass, over the cache (src/truetime/tt_cache.h): its
+ * key against the segment's (hdr and as-of) to show the cached
+ * publication is still the current one, its values, both clocks from one
+ * counter read, the sums: 0, or -1 for the slow way (a new publication,
+ * a cache being written, a disruption marker to check, a clock off its
+ * fast tier).  The segment's key is loaded before the clocks, so the
+ * publication used was current before "now": its bound, grown to now,
+ * holds.  Fields changed without a new generation are a writer breaking
+ * the protocol (a torn copy would be possible anyway) and are seen at the
+ * next publication.  No call: the values stay in registers.
+ */
+static inline __attribute__((always_inline)) int
+cb_fast(struct tk_truetime *r)
+{
+	const struct cb_segment *s = cb_seg;
+	const int64_t *cv = cb_cache.v;
+	uint32_t gen = tk__th_read_begin(&cb_cache.gen);
+	struct cb_pub p;
+	int64_t mono, real;
+	uint64_t key;
+
+	/*
+	 * Acquire: as-of is loaded after the generation (in hdr); pairs with
+	 * the release store of the even generation in ShmWriter::write.
+	 */
+	key = (tk__load_acquire(&s->hdr) ^
+	          (uint64_t)tk__load_relaxed(&cv[CB_HDR])) |
+	    (uint64_t)(tk__load_relaxed(&s->as_of_sec) ^
+	        tk__load_relaxed(&cv[CB_ASOF_SEC])) |
+	    (uint64_t)(tk__load_relaxed(&s->as_of_nsec) ^
+	        tk__load_relaxed(&cv[CB_ASOF_NSEC]));
+	if (TK_UNLIKELY(key != 0))
+		return -1;
+	if (TK_UNLIKELY(tk__load_relaxed(&cv[CB_DSUPPORT]) != 0)) {
+		/* Plain: set once at the choice, before any read. */
+		struct tt_vm_map m = tk__tt_vm_map;
+		uint64_t marker;
+
+		if (m.head != NULL &&
+		    (tt_vm_marker_pass(m.head, m.len, &marker) != 0 ||
+		        marker != (uint64_t)tk__load_relaxed(&cv[CB_MARKER])))
+			return -1;
+	}
+	if (TK_UNLIKELY(tt_now_fast(&mono, &real) != 0))
+		return -1;
+	p.lo = tk__load_relaxed(&cv[CB_LO]);
+	p.span = (uint64_t)tk__load_relaxed(&cv[CB_SPAN]);
+	p.grace = (uint64_t)tk__load_relaxed(&cv[CB_GRACE]);
+	p.bound = tk__load_relaxed(&cv[CB_BOUND]);
+	p.mult = (uint64_t)tk__load_relaxed(&cv[CB_MULT]);
+	p.status = tk__load_relaxed(&cv[CB_STATUS]);
+	if (TK_UNLIKELY(tk__th_read_retry_even(&cb_cache.gen, gen)))
+		return -1;
+	r->provider = "clockbound";
+	cb_claim(p, mono, real, r);
+	return 0;
+}
+
+TT_READERS(cb, cb_fast, cb_read_slow)
 
 static int
 cb_open(const char *path, int keep, const char **why)
@@ -346,12 +525,15 @@ cb_close(void)
 	tk__tt_unmap(cb_seg, CB_SIZE);
 	cb_seg = NULL;
 	cb_path = "";
+	tt_cache_clear(&cb_cache);
 }
 
 TK_HIDDEN const struct tt_provider tk__tt_clockbound = {
 	.name = "clockbound",
 	.open = cb_open,
 	.read = cb_read,
+	.after = cb_after,
+	.before = cb_before,
 	.info = cb_info,
 	.close = cb_close,
 };

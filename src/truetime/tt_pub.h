@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * State that bounded time publishes for its own readers: the adjtimex
- * provider's last kernel reading, and each segment provider's checked and
- * derived copy of the segment's current publication (its cache).  Two slots and a current index, read and written with the
+ * provider's last kernel reading, and the VMClock provider's checked
+ * publication with its disruption anchor (the first pass of every
+ * segment provider reads a one-copy cache instead: tt_cache.h).  Two
+ * slots and a current index, read and written with the
  * project's generation protocol (src/timehands.h), so a reader never waits
  * on a writer: the writer fills the slot that is not current and then
  * moves current to it.

@@ -32,11 +32,11 @@
  *
  * Each publication (seq_count with counter_value, disruption_marker and
  * vm_generation_counter) is copied and checked once, by the first reader
- * to see it, which derives the factors a read needs and
- * publishes them in vm_cache (src/truetime/tt_pub.h); every other read
- * is seq_count, the cache, the counter, seq_count again, and two
- * multiply-adds.  Fields changed without a new seq_count are a writer
- * breaking the protocol and are not seen until the next publication.
+ * to see it, which derives the factors a read needs and publishes them
+ * (src/truetime/tt_cache.h); every other read is seq_count and the key
+ * fields, the cache, the counter, seq_count again, and two multiply-adds.
+ * Fields changed without a new seq_count are a writer breaking the
+ * protocol and are not seen until the next publication.
  *
  * Disruption.  disruption_marker changes when the counter is disrupted
  * (live migration), vm_generation_counter (if present) when the VM is
@@ -57,6 +57,7 @@
 #include "counter.h"
 #include "timehands.h"
 #include "truetime/tt.h"
+#include "truetime/tt_cache.h"
 #include "truetime/tt_pub.h"
 
 #define VM_PATH "/dev/vmclock0"
@@ -115,6 +116,11 @@ _Static_assert(offsetof(struct vm_page, clock_status) == 34, "status");
 _Static_assert(offsetof(struct vm_page, counter_value) == 40, "counter");
 _Static_assert(offsetof(struct vm_page, time_sec) == 72, "time_sec");
 _Static_assert(sizeof(struct vm_page) == 112, "112 bytes");
+_Static_assert(offsetof(struct tt_vm_head, seq_count) ==
+            offsetof(struct vm_page, seq_count) &&
+        offsetof(struct tt_vm_head, disruption_marker) ==
+            offsetof(struct vm_page, disruption_marker),
+    "tt.h's head of the page");
 /* The structure before vm_generation_counter was added. */
 #define VM_SIZE_MIN 104
 
@@ -129,8 +135,16 @@ struct vm_snap {
 
 static const struct vm_page *vm_page; /* chosen: time and marker */
 static const struct vm_page *vm_marker_page; /* not chosen: marker only */
+TK_HIDDEN struct tt_vm_map tk__tt_vm_map;
 static size_t vm_len;
-static struct tt_pub vm_cache; /* the current publication, checked */
+/*
+ * The current publication, checked: vm_pub keeps it for the slow path in
+ * two slots, so that the disruption anchor (the last publication's marker
+ * and VM generation) can always be read; vm_cache is the copy the first
+ * pass reads (src/truetime/tt_cache.h).
+ */
+static struct tt_pub vm_pub;
+static struct tt_cache vm_cache;
 static char vm_pathbuf[256];
 static const char *vm_path = "";
 
@@ -236,23 +250,25 @@ vm_scale(uint64_t counts, uint64_t rate, unsigned shift)
 	return ns >> 62 != 0 ? UINT64_MAX : (uint64_t)ns;
 }
 
-/* A checked publication: the cache's values (vm_derive). */
+/* A checked publication (vm_derive), as the cache holds it. */
 enum {
-	VM_SEQ, /* the seq_count it was copied at */
-	VM_STATUS, /* TK_TRUETIME_*; -1: the copy failed checks */
-	VM_CV, /* counter_value */
+	VM_SEQ, /* the key: seq_count, counter_value, disruption_marker */
+	VM_CV, /* and vm_generation_counter as stored (flag or not) */
+	VM_MARKER,
+	VM_RAWGEN,
+	VM_GEN, /* the disruption anchor: the VM generation if flagged */
+	VM_STATUS, /* TK_TRUETIME_* as published, or the verdict */
+	VM_LIM, /* a bound while |counter - counter_value| < this; 0: never */
 	VM_BASE, /* UTC ns at counter_value */
 	VM_I, /* ns per count: VM_I + VM_F / 2^64 */
 	VM_F,
 	VM_EI, /* maximum error ns per count, the same way */
 	VM_EF,
 	VM_BOUND, /* time_maxerror_nanosec + rounding (+ 1 s in a leap) */
-	VM_MAXD, /* the largest |counter - counter_value| served */
-	VM_MARKER, /* the disruption anchor: marker and VM generation */
-	VM_GEN,
-	VM_RAWGEN, /* vm_generation_counter as stored, flag or not */
 	VM_NV
 };
+_Static_assert(VM_NV <= TT_CACHE_NV && VM_NV <= TT_PUB_NV,
+    "the caches hold a publication");
 
 /* rate in 2^-(64 + shift) s per count as ns per count, 64.64 (floor). */
 static void
@@ -265,23 +281,47 @@ vm_per_count(uint64_t rate, unsigned shift, int64_t *i, int64_t *f)
 }
 
 /*
+ * The largest count difference whose floor(counts x (i + f / 2^64)) is at
+ * most max; UINT64_MAX for a rate of 0.
+ */
+static uint64_t
+vm_counts_within(int64_t i, int64_t f, int64_t max)
+{
+	unsigned __int128 rate =
+	    (unsigned __int128)(uint64_t)i << 64 | (uint64_t)f;
+	unsigned __int128 n;
+
+	if (rate == 0)
+		return UINT64_MAX;
+	n = (((unsigned __int128)(uint64_t)max + 1) << 64) - 1;
+	n /= rate;
+	return n >> 64 != 0 ? UINT64_MAX : (uint64_t)n;
+}
+
+/*
  * Check one publication, once, and derive what a read needs.  prev is
  * the cache before it (NULL: none): a disruption marker or VM generation
  * that differs from prev's makes this publication DISRUPTED, and becomes
- * the anchor the next publication is compared with.
+ * the anchor the next publication is compared with.  VM_LIM folds every
+ * check on the distance from the anchor into one compare: the products
+ * stay below 2^62, the elapsed time within TT_AGE_MAX_NS and the error's
+ * growth within TT_BOUND_MAX_NS.
  */
 static void
 vm_derive(
     const struct vm_snap *s, size_t len, const int64_t *prev, int64_t v[VM_NV])
 {
+	uint64_t lim, l;
 	int64_t ratemax;
 
+	for (int k = 0; k < VM_NV; k++)
+		v[k] = 0;
 	v[VM_SEQ] = s->seq;
-	v[VM_STATUS] = -1;
-	v[VM_MARKER] = (int64_t)s->marker;
-	v[VM_GEN] = (int64_t)vm_gen(s);
-	v[VM_RAWGEN] = (int64_t)s->vmgen;
 	v[VM_CV] = (int64_t)s->counter_value;
+	v[VM_MARKER] = (int64_t)s->marker;
+	v[VM_RAWGEN] = (int64_t)s->vmgen;
+	v[VM_GEN] = (int64_t)vm_gen(s);
+	v[VM_STATUS] = TK_TRUETIME_UNKNOWN;
 	if (!vm_valid(s, len) || !vm_has_time(s) || s->period == 0 ||
 	    s->shift > 63 || s->time_sec >= (1ULL << 33) ||
 	    s->maxerror > (uint64_t)TT_BOUND_MAX_NS)
@@ -291,63 +331,78 @@ vm_derive(
 		v[VM_STATUS] = TK_TRUETIME_DISRUPTED;
 		return;
 	}
+	if (s->status != VMCLOCK_STATUS_SYNCHRONIZED &&
+	    s->status != VMCLOCK_STATUS_FREERUNNING)
+		return;
 	v[VM_STATUS] = s->status == VMCLOCK_STATUS_SYNCHRONIZED
 	    ? TK_TRUETIME_SYNCHRONIZED
-	    : s->status == VMCLOCK_STATUS_FREERUNNING ? TK_TRUETIME_FREE_RUNNING
-	                                              : TK_TRUETIME_UNKNOWN;
+	    : TK_TRUETIME_FREE_RUNNING;
 	vm_per_count(s->period, s->shift, &v[VM_I], &v[VM_F]);
 	vm_per_count(s->max_rate, s->shift, &v[VM_EI], &v[VM_EF]);
 	/* Keeps counts x (I or EI) + the high product below 2^63. */
 	ratemax = v[VM_I] > v[VM_EI] ? v[VM_I] : v[VM_EI];
-	v[VM_MAXD] = (1LL << 62) / (ratemax + 1);
+	lim = (uint64_t)((1LL << 62) / (ratemax + 1));
+	l = vm_counts_within(v[VM_I], v[VM_F], TT_AGE_MAX_NS);
+	lim = l < lim ? l : lim;
+	l = vm_counts_within(v[VM_EI], v[VM_EF], TT_BOUND_MAX_NS);
+	lim = l < lim ? l : lim;
+	v[VM_LIM] = (int64_t)(lim + 1);
 	v[VM_BASE] = (int64_t)s->time_sec * TK_NSEC_PER_SEC +
 	    (int64_t)tk__frac_to_units(s->time_frac, 1000000000u);
 	if (s->time_type == VMCLOCK_TIME_TAI)
 		v[VM_BASE] -= (int64_t)(int16_t)s->tai_offset * TK_NSEC_PER_SEC;
-	/* +1 for the floors of the time, +1 for those of the error. */
-	v[VM_BOUND] = (int64_t)s->maxerror + 2;
+	/*
+	 * +1 for the floors of the time, +1 for those of the error, +1 for
+	 * the error's growth rounded up.
+	 */
+	v[VM_BOUND] = (int64_t)s->maxerror + 3;
 	if (s->leap == VMCLOCK_LEAP_POS)
 		v[VM_BOUND] += TK_NSEC_PER_SEC;
 }
 
-static inline uint64_t
-vm_mulhi(uint64_t a, uint64_t b)
+/* The values of a checked publication that a read computes with. */
+struct vm_pub {
+	uint64_t cv, lim, i, f, ei, ef;
+	int64_t base, bound, status;
+};
+
+static inline __attribute__((always_inline)) struct vm_pub
+vm_pub_of(const int64_t v[VM_NV])
 {
-	return (uint64_t)(((unsigned __int128)a * b) >> 64);
+	struct vm_pub p = { (uint64_t)v[VM_CV], (uint64_t)v[VM_LIM],
+		(uint64_t)v[VM_I], (uint64_t)v[VM_F], (uint64_t)v[VM_EI],
+		(uint64_t)v[VM_EF], v[VM_BASE], v[VM_BOUND], v[VM_STATUS] };
+
+	return p;
 }
 
 /* The interval a checked publication gives at counter value c. */
-static void
-vm_claim(const int64_t v[VM_NV], uint64_t c, struct tk_truetime *r)
+static inline __attribute__((always_inline)) void
+vm_claim(struct vm_pub p, uint64_t c, struct tk_truetime *r)
 {
-	uint64_t delta = c - (uint64_t)v[VM_CV], mag;
-	int neg = (int64_t)delta < 0;
+	uint64_t delta = c - p.cv;
 	int64_t el, err;
 
-	if (v[VM_STATUS] < TK_TRUETIME_SYNCHRONIZED ||
-	    v[VM_STATUS] == TK_TRUETIME_DISRUPTED) {
-		tt_unknown(r,
-		    v[VM_STATUS] == TK_TRUETIME_DISRUPTED
-		        ? TK_TRUETIME_DISRUPTED
-		        : TK_TRUETIME_UNKNOWN);
+	/* A counter before the anchor is rare: a branch, not a cmov. */
+	if (TK_UNLIKELY((int64_t)delta < 0)) {
+		delta = 0 - delta;
+		if (TK_UNLIKELY(delta >= p.lim))
+			goto none;
+		el = (int64_t)(delta * p.i + tt_mulhi(delta, p.f));
+		err = (int64_t)(delta * p.ei + tt_mulhi(delta, p.ef));
+		tt_interval(r, p.base - el, p.bound + err, 0, (int)p.status);
 		return;
 	}
-	mag = neg ? 0 - delta : delta;
-	if (mag > (uint64_t)v[VM_MAXD]) {
-		tt_unknown(r, TK_TRUETIME_UNKNOWN);
-		return;
-	}
-	el = (int64_t)(mag * (uint64_t)v[VM_I] +
-	    vm_mulhi(mag, (uint64_t)v[VM_F]));
-	err = (int64_t)(mag * (uint64_t)v[VM_EI] +
-	          vm_mulhi(mag, (uint64_t)v[VM_EF])) +
-	    1;
-	if (el > TT_AGE_MAX_NS || err > TT_BOUND_MAX_NS) {
-		tt_unknown(r, TK_TRUETIME_UNKNOWN);
-		return;
-	}
-	tt_interval(r, neg ? v[VM_BASE] - el : v[VM_BASE] + el,
-	    v[VM_BOUND] + err, neg ? 0 : el, (int)v[VM_STATUS]);
+	if (TK_UNLIKELY(delta >= p.lim))
+		goto none;
+	el = (int64_t)(delta * p.i + tt_mulhi(delta, p.f));
+	err = (int64_t)(delta * p.ei + tt_mulhi(delta, p.ef));
+	tt_interval(r, p.base + el, p.bound + err, el, (int)p.status);
+	return;
+none:
+	tt_unknown(r,
+	    p.status == TK_TRUETIME_DISRUPTED ? TK_TRUETIME_DISRUPTED
+	                                      : TK_TRUETIME_UNKNOWN);
 }
 
 void
@@ -357,57 +412,65 @@ tk__tt_vm_eval(
 	struct vm_snap s;
 	int64_t v[VM_NV];
 
+	r->provider = "vmclock";
 	if (vm_snapshot(page, &s, 0) != 0) {
 		tt_unknown(r, TK_TRUETIME_UNKNOWN);
 		return;
 	}
 	vm_derive(&s, len, NULL, v);
-	vm_claim(v, counter, r);
+	vm_claim(vm_pub_of(v), counter, r);
 }
 
 /*
- * A read that finds no usable cache: copy the page with the counter,
- * check and derive it against the cache before it, offer the result.
- * A cache of this very seq_count is used as it is (its verdict on a
+ * A read the first pass cannot serve: copy the page with the counter,
+ * check and derive it against the cache before it, offer the result.  A
+ * cache of this very publication is used as it is (its verdict on a
  * disruption stands until the hypervisor publishes again).
  */
-static __attribute__((noinline)) void
+static __attribute__((noinline)) int
 vm_read_slow(struct tk_truetime *r)
 {
 	struct vm_snap s;
 	int64_t prev[VM_NV], v[VM_NV];
-	int have = tt_pub_read(&vm_cache, prev, VM_NV) == 0;
+	int have = tt_pub_read(&vm_pub, prev, VM_NV) == 0;
 
+	r->provider = "vmclock";
 	if (vm_snapshot(vm_page, &s, 1) != 0) {
 		tt_unknown(r, TK_TRUETIME_UNKNOWN);
-		return;
+		return 0;
 	}
 	if (have && (uint32_t)prev[VM_SEQ] == s.seq &&
 	    (uint64_t)prev[VM_CV] == s.counter_value &&
 	    (uint64_t)prev[VM_MARKER] == s.marker &&
 	    (uint64_t)prev[VM_RAWGEN] == s.vmgen) {
-		vm_claim(prev, s.counter, r);
-		return;
+		tt_cache_offer(&vm_cache, prev, VM_NV);
+		vm_claim(vm_pub_of(prev), s.counter, r);
+		return 0;
 	}
 	vm_derive(&s, vm_len, have ? prev : NULL, v);
-	tt_pub_offer(&vm_cache, v, VM_NV);
-	vm_claim(v, s.counter, r);
+	tt_pub_offer(&vm_pub, v, VM_NV);
+	tt_cache_offer(&vm_cache, v, VM_NV);
+	vm_claim(vm_pub_of(v), s.counter, r);
+	return 0;
 }
 
 /*
- * The read: seq_count, the fields that tell one publication from another
- * (counter_value, disruption_marker, vm_generation_counter), the counter
- * and seq_count again, as the kernel's vmclock_get_crosststamp() reads
- * the page; then the cache of that publication and two multiply-adds.
- * A seq_count alone could repeat: a guest restored from a snapshot keeps
- * its own memory (the cache) while the hypervisor rewrites the page.
+ * The read's first pass: seq_count, the fields that tell one publication
+ * from another (counter_value, disruption_marker, vm_generation_counter)
+ * against the cache's key, the counter and seq_count again, as the
+ * kernel's vmclock_get_crosststamp() reads the page; then the cache's
+ * values and two multiply-adds.  0, or -1 for the slow way.  A seq_count
+ * alone could repeat: a guest restored from a snapshot keeps its own
+ * memory (the cache) while the hypervisor rewrites the page.
  */
-static void
-vm_read(struct tk_truetime *r)
+static inline __attribute__((always_inline)) int
+vm_fast(struct tk_truetime *r)
 {
-	const struct vm_page *p = vm_page;
-	int64_t v[VM_NV];
-	uint64_t c, cv, marker, gen;
+	const struct vm_page *pg = vm_page;
+	const int64_t *cv = vm_cache.v;
+	uint32_t gen = tk__th_read_begin(&vm_cache.gen);
+	struct vm_pub p;
+	uint64_t c, key;
 	uint32_t seq;
 
 	/*
@@ -415,10 +478,16 @@ vm_read(struct tk_truetime *r)
 	 * pairs with the hypervisor's write barrier before it makes
 	 * seq_count even (vmclock_get_crosststamp relies on it too).
 	 */
-	seq = tk__load_acquire(&p->seq_count);
-	cv = tk__load_relaxed(&p->counter_value);
-	marker = tk__load_relaxed(&p->disruption_marker);
-	gen = tk__load_relaxed(&p->vm_generation_counter);
+	seq = tk__load_acquire(&pg->seq_count);
+	key = ((uint64_t)seq ^ (uint64_t)tk__load_relaxed(&cv[VM_SEQ])) |
+	    (tk__load_relaxed(&pg->counter_value) ^
+	        (uint64_t)tk__load_relaxed(&cv[VM_CV])) |
+	    (tk__load_relaxed(&pg->disruption_marker) ^
+	        (uint64_t)tk__load_relaxed(&cv[VM_MARKER])) |
+	    (tk__load_relaxed(&pg->vm_generation_counter) ^
+	        (uint64_t)tk__load_relaxed(&cv[VM_RAWGEN]));
+	if (TK_UNLIKELY(key != 0 || (seq & 1u) != 0))
+		return -1;
 	c = tk__counter_ordered();
 	/*
 	 * Acquire fence: the loads and the counter read complete before
@@ -426,30 +495,45 @@ vm_read(struct tk_truetime *r)
 	 * barrier after it makes seq_count odd.
 	 */
 	tk__fence_acquire();
-	if (TK_LIKELY((seq & 1u) == 0 &&
-	        tk__load_relaxed(&p->seq_count) == seq &&
-	        tt_pub_read(&vm_cache, v, VM_NV) == 0 &&
-	        (uint32_t)v[VM_SEQ] == seq && (uint64_t)v[VM_CV] == cv &&
-	        (uint64_t)v[VM_MARKER] == marker &&
-	        (uint64_t)v[VM_RAWGEN] == gen)) {
-		vm_claim(v, c, r);
-		return;
-	}
-	vm_read_slow(r);
+	p.cv = (uint64_t)tk__load_relaxed(&cv[VM_CV]);
+	p.lim = (uint64_t)tk__load_relaxed(&cv[VM_LIM]);
+	p.i = (uint64_t)tk__load_relaxed(&cv[VM_I]);
+	p.f = (uint64_t)tk__load_relaxed(&cv[VM_F]);
+	p.ei = (uint64_t)tk__load_relaxed(&cv[VM_EI]);
+	p.ef = (uint64_t)tk__load_relaxed(&cv[VM_EF]);
+	p.base = tk__load_relaxed(&cv[VM_BASE]);
+	p.bound = tk__load_relaxed(&cv[VM_BOUND]);
+	p.status = tk__load_relaxed(&cv[VM_STATUS]);
+	if (TK_UNLIKELY(tk__load_relaxed(&pg->seq_count) != seq ||
+	        tk__th_read_retry_even(&vm_cache.gen, gen)))
+		return -1;
+	r->provider = "vmclock";
+	vm_claim(p, c, r);
+	return 0;
 }
+
+TT_READERS(vm, vm_fast, vm_read_slow)
 
 int
 tk__tt_vm_marker(uint64_t *marker)
 {
-	const struct vm_page *p = vm_page != NULL ? vm_page : vm_marker_page;
-	struct vm_snap s;
+	struct tt_vm_map m = tk__tt_vm_map;
 
-	if (p == NULL)
+	if (m.head == NULL)
 		return -ENOENT;
-	if (vm_snapshot(p, &s, 0) != 0 || !vm_valid(&s, vm_len))
-		return -EAGAIN;
-	*marker = s.marker;
-	return 0;
+	for (int i = 0; i < TK_TH_READ_TRIES; i++) {
+		if (tt_vm_marker_pass(m.head, m.len, marker) == 0)
+			return 0;
+	}
+	return -EAGAIN;
+}
+
+/* The page ClockBound's disruption check reads (tt.h). */
+static void
+vm_map_set(const struct vm_page *p, size_t len)
+{
+	tk__tt_vm_map.head = (const struct tt_vm_head *)(const void *)p;
+	tk__tt_vm_map.len = p != NULL ? len : 0;
 }
 
 /*
@@ -499,6 +583,7 @@ tk__tt_vm_marker_open(void)
 	if (vm_map(path, &m, &len, &s, &why) == 0) {
 		vm_len = len;
 		vm_marker_page = m;
+		vm_map_set(m, len);
 	}
 }
 
@@ -523,6 +608,7 @@ vm_open(const char *path, int keep, const char **why)
 		if (keep && vm_page == NULL && vm_marker_page == NULL) {
 			vm_len = len;
 			vm_marker_page = m;
+			vm_map_set(m, len);
 		} else {
 			tk__tt_unmap(m, len);
 		}
@@ -545,9 +631,11 @@ vm_open(const char *path, int keep, const char **why)
 		int64_t v[VM_NV];
 
 		vm_derive(&s, len, NULL, v);
-		tt_pub_offer(&vm_cache, v, VM_NV);
+		tt_pub_offer(&vm_pub, v, VM_NV);
+		tt_cache_offer(&vm_cache, v, VM_NV);
 	}
 	vm_page = m;
+	vm_map_set(m, len);
 	return 0;
 }
 
@@ -614,14 +702,18 @@ vm_close(void)
 	tk__tt_unmap(vm_marker_page, vm_len);
 	vm_page = NULL;
 	vm_marker_page = NULL;
+	vm_map_set(NULL, 0);
 	vm_path = "";
-	tt_pub_clear(&vm_cache);
+	tt_pub_clear(&vm_pub);
+	tt_cache_clear(&vm_cache);
 }
 
 TK_HIDDEN const struct tt_provider tk__tt_vmclock = {
 	.name = "vmclock",
 	.open = vm_open,
 	.read = vm_read,
+	.after = vm_after,
+	.before = vm_before,
 	.info = vm_info,
 	.close = vm_close,
 };

@@ -61,3 +61,20 @@ tt_cb_write(void *seg, const struct tt_cb_data *d)
 		gen = 2;
 	__atomic_store_n(genp, gen, __ATOMIC_RELEASE);
 }
+
+void
+tt_cb_poke(void *seg, size_t off, uint64_t v, int width)
+{
+	uint16_t *genp = (uint16_t *)((char *)seg + TT_CB_OFF_GENERATION);
+	uint16_t gen = __atomic_load_n(genp, __ATOMIC_ACQUIRE);
+
+	if ((gen & 1u) == 0)
+		gen++;
+	__atomic_store_n(genp, gen, __ATOMIC_RELEASE);
+	__atomic_thread_fence(__ATOMIC_RELEASE); /* see the top */
+	tt_poke(seg, off, v, width);
+	gen++;
+	if (gen == 0)
+		gen = 2;
+	__atomic_store_n(genp, gen, __ATOMIC_RELEASE);
+}

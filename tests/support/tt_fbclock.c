@@ -7,7 +7,8 @@
  * seq incremented again, 0 skipped on wrap-around (seq += 2).
  * tt_fb_write_paced calls between() after each field, as a writer that
  * is slow or preempted mid-copy would pause: tests use it to widen the
- * window in which a reader's copy can tear.
+ * window in which a reader's copy can tear.  tt_fb_poke changes one
+ * field under the same protocol, as a (hostile) daemon would.
  */
 #include "tt_writers.h"
 
@@ -52,4 +53,17 @@ tt_fb_write_paced(void *seg, const struct tt_fb_data *d, void (*between)(void))
 	if (seq == 0)
 		seq += 2;
 	__atomic_store_n(seqp, seq, __ATOMIC_SEQ_CST);
+}
+
+void
+tt_fb_poke(void *seg, size_t off, uint64_t v, int width)
+{
+	uint64_t *seqp = (uint64_t *)((char *)seg + TT_FB_OFF_SEQ);
+	uint64_t seq = __atomic_load_n(seqp, __ATOMIC_SEQ_CST) | 1u;
+
+	__atomic_store_n(seqp, seq, __ATOMIC_SEQ_CST);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	tt_poke(seg, off, v, width);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	__atomic_store_n(seqp, seq + 1, __ATOMIC_SEQ_CST);
 }

@@ -61,6 +61,8 @@ void tt_cb_format(void *seg);
 void tt_cb_write(void *seg, const struct tt_cb_data *d);
 /* A hostile writer: store width (1, 2, 4, 8) bytes of v at off. */
 void tt_poke(void *seg, size_t off, uint64_t v, int width);
+/* One field changed under ShmWriter's protocol (generation odd, even). */
+void tt_cb_poke(void *seg, size_t off, uint64_t v, int width);
 uint64_t tt_peek(const void *seg, size_t off, int width);
 
 /* ---- VMClock (struct vmclock_abi, 112 bytes in a 4 KiB region) ---- */
@@ -170,6 +172,8 @@ void tt_fb_write(void *seg, const struct tt_fb_data *d);
 /* The same, calling between() after each field (a slow writer). */
 void tt_fb_write_paced(
     void *seg, const struct tt_fb_data *d, void (*between)(void));
+/* One field changed under the seq protocol, as a (hostile) daemon would. */
+void tt_fb_poke(void *seg, size_t off, uint64_t v, int width);
 
 /*
  * Make the library choose its provider again at the next call, from
