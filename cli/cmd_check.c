@@ -3,7 +3,9 @@
  * timekeep check: this machine's clocks through timekeep, one check per
  * file (check_*.c), and a verdict: exit 0 PASS, 1 FAIL.  Each check's
  * line is printed as soon as it is decided; on a terminal a progress line
- * says meanwhile which check runs and how long is left.
+ * says meanwhile which check runs and how long is left.  A check that
+ * passes with a warning (only the bounded-time check has findings:
+ * check_truetime.c) shows WARN and does not fail the verdict.
  */
 #include <getopt.h>
 #include <math.h>
@@ -19,6 +21,7 @@
 #include "options.h"
 #include "progress.h"
 #include "text.h"
+#include "truetime.h"
 
 enum {
 	C_SOURCE,
@@ -29,13 +32,27 @@ enum {
 	C_OFFSET,
 	C_REALTIME,
 	C_NOSYSCALL,
+	C_TRUETIME,
 	NCHECKS
 };
 
 /* For the progress line; each check names itself in its result. */
 static const char *const names[NCHECKS] = { "source", "vdso", "clock ids",
 	"cpu skew", "monotonic", "offset and realtime", "realtime",
-	"no syscall" };
+	"no syscall", "truetime" };
+
+/* The bounded-time check's findings (its line says WARN with one). */
+static struct tt_findings tt_found;
+
+/* PASS, FAIL, SKIP, or WARN for a pass with a warning. */
+static const char *
+check_word(int i, const struct check *c)
+{
+	if (i == C_TRUETIME && c->status == ST_PASS &&
+	    tt_findings_warn(&tt_found))
+		return "WARN";
+	return status_names[c->status];
+}
 
 static void
 check_help(void)
@@ -81,16 +98,39 @@ check_help(void)
 	    "              system call makes %d rounds of reads (SKIP when "
 	    "the\n"
 	    "              chosen source is the system call)\n"
+	    "  truetime    bounded time (tk_truetime): FAIL when timekeep "
+	    "contradicts\n"
+	    "              itself or the kernel's clock; WARN (verdict still "
+	    "PASS) for\n"
+	    "              an unsynchronised kernel, a provider with no bound, "
+	    "a\n"
+	    "              disrupted, free-running or stale bound; a note when "
+	    "there is\n"
+	    "              no provider (docs/truetime.md)\n"
 	    "\n"
 	    "  --seconds N  how long to measure (default 2; fractions "
 	    "allowed)\n"
 	    "  --json       JSON (schema 1, docs/cli-json.md): verdict, "
 	    "checks\n"
-	    "               [{name, status, detail, values}]\n"
+	    "               [{name, status, detail, values, findings}]\n"
 	    "  -h, --help   this text\n"
 	    "\n"
 	    "Exit status: 0 verdict PASS, 1 verdict FAIL, 2 usage error.\n",
 	    NOSYSCALL_ROUNDS);
+}
+
+static void
+check_json_findings(struct json *j, const struct tt_findings *f)
+{
+	j_open(j, "findings", '[');
+	for (int i = 0; i < f->n; i++) {
+		j_open(j, NULL, '{');
+		j_str(j, "id", f->f[i].id);
+		j_str(j, "level", tt_level_word(f->f[i].level));
+		j_str(j, "detail", f->f[i].text);
+		j_close(j, '}');
+	}
+	j_close(j, ']');
 }
 
 static void
@@ -109,12 +149,14 @@ check_json(
 	for (i = 0; i < NCHECKS; i++) {
 		j_open(&j, NULL, '{');
 		j_str(&j, "name", ck[i].name);
-		j_str(&j, "status", status_names[ck[i].status]);
+		j_str(&j, "status", check_word(i, &ck[i]));
 		j_str(&j, "detail", ck[i].detail);
 		j_open(&j, "values", '{');
 		for (k = 0; k < ck[i].nx; k++)
 			j_num(&j, ck[i].xkey[k], ck[i].xval[k]);
 		j_close(&j, '}');
+		if (i == C_TRUETIME)
+			check_json_findings(&j, &tt_found);
 		j_close(&j, '}');
 	}
 	j_close(&j, ']');
@@ -123,13 +165,12 @@ check_json(
 
 /* A check's line, as soon as it is decided (text mode). */
 static void
-check_line(struct progress *p, const struct check *c)
+check_line(struct progress *p, int i, const struct check *c)
 {
 	char label[32];
 
 	progress_clear(p);
-	snprintf(
-	    label, sizeof(label), "%-4s  %s", status_names[c->status], c->name);
+	snprintf(label, sizeof(label), "%-4s  %s", check_word(i, c), c->name);
 	text_wrap(stdout, label, 18, c->detail);
 	fflush(stdout);
 }
@@ -140,7 +181,8 @@ run_checks(struct check *ck, const struct machine *m, double seconds, int json)
 {
 	double skew_s = fmax(seconds / 2, 0.1),
 	       mono_s = fmax(seconds / 2, 0.05);
-	double plan[NCHECKS] = { 0, 0.05, 0, skew_s, mono_s, seconds, 0, 0.2 };
+	double plan[NCHECKS] = { 0, 0.05, 0, skew_s, mono_s, seconds, 0, 0.2,
+		0 };
 	double after = 0;
 	struct progress p;
 	int i;
@@ -175,9 +217,12 @@ run_checks(struct check *ck, const struct machine *m, double seconds, int json)
 		case C_NOSYSCALL:
 			check_nosyscall(&ck[i], m->source);
 			break;
+		case C_TRUETIME:
+			check_truetime(&ck[i], &tt_found);
+			break;
 		}
 		if (!json)
-			check_line(&p, &ck[i]);
+			check_line(&p, i, &ck[i]);
 	}
 	check_plan(NULL, NULL, 0, 0, 0, 0);
 	progress_clear(&p);

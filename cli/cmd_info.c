@@ -2,9 +2,10 @@
 /*
  * timekeep info: this machine's clock facts and what timekeep chose, all
  * pulled through the library's introspection calls (tk_sources,
- * tk_vdso_symbols, tk_counter_info, tk_freebsd_page_info): the library
- * never prints.  Figures carry the precision they have: a frequency known
- * to 1% is not printed to the Hz.
+ * tk_vdso_symbols, tk_counter_info, tk_freebsd_page_info, tk_ticks_info,
+ * tk_truetime_info, tk_truetime_providers): the library never prints.
+ * Figures carry the precision they have: a frequency known to 1% is not
+ * printed to the Hz.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -22,6 +23,7 @@
 #include "options.h"
 #include "stats.h"
 #include "text.h"
+#include "truetime.h"
 
 /* Everything info shows, gathered once. */
 struct info {
@@ -30,6 +32,7 @@ struct info {
 	struct tk_source_info src[MAX_SOURCES];
 	struct tk_vdso_symbol syms[MAX_VDSO_SYMS];
 	struct tk_freebsd_page_info fp;
+	struct tt_view tt;
 	double measured, ppm;
 	char measured_from[160];
 	int nsrc, nsym, fperr;
@@ -51,14 +54,21 @@ info_help(void)
 	    "CLOCK_MONOTONIC), the\n"
 	    "kernel's clocksources, the vDSO symbols timekeep resolved, a "
 	    "FreeBSD\n"
-	    "timekeep page where there is one, and every source in the order "
+	    "timekeep page where there is one, every source in the order "
 	    "they are\n"
-	    "tried, with why it is (not) used.\n"
+	    "tried, with why it is (not) used, the ticks (tk_ticks: unit, "
+	    "rate, how far\n"
+	    "back they convert exactly), and bounded time: the provider "
+	    "(tk_truetime),\n"
+	    "its bound, its raw fields, and every provider in the order they "
+	    "are tried.\n"
 	    "\n"
 	    "  --json      JSON (schema 1, docs/cli-json.md): machine, "
 	    "counter, vdso,\n"
 	    "              freebsd_page, sources [{name, state, usable, "
-	    "chosen, reason}]\n"
+	    "chosen, reason}],\n"
+	    "              ticks, truetime {provider, ..., fields, "
+	    "providers}\n"
 	    "  -h, --help  this text\n");
 }
 
@@ -87,6 +97,7 @@ info_load(struct info *in)
 	if (in->nsym > MAX_VDSO_SYMS)
 		in->nsym = MAX_VDSO_SYMS;
 	in->fperr = tk_freebsd_page_info(&in->fp);
+	tt_view_load(&in->tt);
 	in->measured = in->ppm = NAN;
 	if (counter_usable())
 		in->measured = counter_measure_hz(50 * NS_PER_MS, &in->ppm);
@@ -143,6 +154,7 @@ info_json(const struct info *in)
 		j_close(&j, '}');
 	}
 	j_close(&j, ']');
+	tt_info_json(&j, &in->tt);
 	j_close(&j, '}');
 }
 
@@ -263,6 +275,7 @@ info_text(const struct info *in)
 	else
 		printf("freebsd page none\n");
 	text_sources(in);
+	tt_info_text(&in->tt);
 }
 
 int

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * timekeep now: the source in use, CLOCK_MONOTONIC in nanoseconds
- * (tk_nanotime) and CLOCK_REALTIME (tk_walltime) as RFC 3339 UTC; with
- * --clock, one more clock through tk_clock_gettime.  A clock is named as
- * people type it: monotonic, MONOTONIC, CLOCK_MONOTONIC or its number.
+ * (tk_nanotime), CLOCK_REALTIME (tk_walltime) as RFC 3339 UTC and the
+ * bounded-time interval (tk_truetime) with its status; with --clock, one
+ * more clock through tk_clock_gettime.  A clock is named as people type
+ * it: monotonic, MONOTONIC, CLOCK_MONOTONIC or its number.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -21,6 +22,7 @@
 #include "machine.h"
 #include "options.h"
 #include "stats.h"
+#include "truetime.h"
 
 /* The clock ids of clock_gettime(2), without their CLOCK_ prefix. */
 static const struct {
@@ -103,8 +105,9 @@ now_help(void)
 	    "usage: timekeep now [--json] [--clock NAME]\n"
 	    "\n"
 	    "Print the source timekeep uses, CLOCK_MONOTONIC in nanoseconds\n"
-	    "(tk_nanotime) and CLOCK_REALTIME (tk_walltime) as RFC 3339 UTC\n"
-	    "with nanoseconds.\n"
+	    "(tk_nanotime), CLOCK_REALTIME (tk_walltime) as RFC 3339 UTC\n"
+	    "with nanoseconds, and the bounded-time interval (tk_truetime):\n"
+	    "its status, earliest and latest, or why no bound is claimed.\n"
 	    "\n"
 	    "  --clock NAME  also read clock NAME through tk_clock_gettime:\n"
 	    "                realtime, monotonic, process_cputime_id,\n"
@@ -116,14 +119,16 @@ now_help(void)
 	    "(1)\n"
 	    "  --json        JSON (schema 1, docs/cli-json.md): monotonic_ns,\n"
 	    "                realtime_ns (since the Unix epoch), realtime "
-	    "(RFC 3339)\n"
+	    "(RFC 3339),\n"
+	    "                truetime {provider, status, earliest_ns, "
+	    "latest_ns, ...}\n"
 	    "                and clock {name, id, ns} for --clock\n"
 	    "  -h, --help    this text\n");
 }
 
 static void
-now_json(int64_t mono, int64_t real_ns, const char *rt, int have, size_t k,
-    const struct timespec *ts)
+now_json(int64_t mono, int64_t real_ns, const char *rt,
+    const struct tk_truetime *tt, int have, size_t k, const struct timespec *ts)
 {
 	char name[40];
 	struct json j;
@@ -133,6 +138,7 @@ now_json(int64_t mono, int64_t real_ns, const char *rt, int have, size_t k,
 	j_int(&j, "monotonic_ns", mono);
 	j_int(&j, "realtime_ns", real_ns);
 	j_str(&j, "realtime", rt);
+	tt_now_json(&j, tt);
 	if (have) {
 		snprintf(name, sizeof(name), "CLOCK_%s", clocks[k].name);
 		j_open(&j, "clock", '{');
@@ -180,6 +186,7 @@ int
 cmd_now(int argc, char **argv)
 {
 	struct timespec ts = { 0, 0 };
+	struct tk_truetime tt;
 	long clock = -1;
 	int json = 0, err = 0;
 	int64_t mono, rsec;
@@ -190,8 +197,11 @@ cmd_now(int argc, char **argv)
 	now_options(argc, argv, &json, &clock);
 	warn_unknown_source();
 	k = clock >= 0 ? (size_t)clock : 0;
+	/* The provider is chosen at the first call: not between the reads. */
+	tk_truetime(&tt);
 	mono = tk_nanotime();
 	tk_walltime(&rsec, &rnsec);
+	tk_truetime(&tt);
 	if (clock >= 0)
 		err = tk_clock_gettime(clocks[k].id, &ts);
 	rfc3339(rsec, rnsec, rt, sizeof(rt));
@@ -201,8 +211,8 @@ cmd_now(int argc, char **argv)
 		return 1;
 	}
 	if (json) {
-		now_json(mono, rsec * TK_NSEC_PER_SEC + rnsec, rt, clock >= 0,
-		    k, &ts);
+		now_json(mono, rsec * TK_NSEC_PER_SEC + rnsec, rt, &tt,
+		    clock >= 0, k, &ts);
 		return 0;
 	}
 	printf("source     %s\n", tk_source());
@@ -210,6 +220,7 @@ cmd_now(int argc, char **argv)
 	    mono, (int64_t)(mono / TK_NSEC_PER_SEC),
 	    (int64_t)(mono % TK_NSEC_PER_SEC));
 	printf("realtime   %s\n", rt);
+	tt_now_text(&tt);
 	if (clock >= 0)
 		printf("clock      CLOCK_%s (%d) %lld.%09ld s, "
 		       "tk_clock_gettime\n",

@@ -6,7 +6,10 @@
 #   cli_test.py [--emulator CMD] TOOL GROUP
 #
 # GROUP is usage, now, info, bench, check, width, progress, export, plot
-# or bench_clocks (then TOOL is the bench_clocks binary).  Every --json
+# or bench_clocks (then TOOL is the bench_clocks binary).  Bounded time
+# (now, info and check) is also seen through a ClockBound segment this
+# script writes (protocol 2, as the daemon lays it out) and names with
+# TIMEKEEP_TRUETIME: fresh, stale, disrupted.  Every --json
 # output is validated against the schema in docs/cli-json.md (the fenced
 # block after "<!-- schema: cli-json -->"), with a small validator for the
 # subset of JSON Schema that document uses.  Text output must fit 80
@@ -25,6 +28,7 @@ import os
 import re
 import shlex
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -34,7 +38,8 @@ import xml.etree.ElementTree as ET
 SOURCES = {"freebsd", "tsc", "vdso", "syscall"}
 RFC3339 = re.compile(r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.(\d{9})Z$")
 CHECKS = ["source", "vdso", "clock ids", "cpu skew", "monotonic", "offset",
-          "realtime", "no syscall"]
+          "realtime", "no syscall", "truetime"]
+TT_STATUS = {"synchronized", "free_running", "unknown", "disrupted"}
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCHEMA_DOC = os.path.join(HERE, "..", "..", "docs", "cli-json.md")
 SHORT_BENCH = ["--rounds", "3", "--calls", "2000", "--samples", "100",
@@ -175,6 +180,35 @@ def validate_doc(j, what):
     for e in errs[:10]:
         check(False, "%s: schema: %s" % (what, e))
     return not errs
+
+
+# ---- a ClockBound segment --------------------------------------------------
+
+CB_BOUND_NS = 100000
+CB_DRIFT_PPB = 50000
+
+
+def clockbound_segment(path, age_s=0.0, status=1):
+    """aws/clock-bound docs/PROTOCOL.md, version 2 (80 bytes): bound
+    100 us, drift 50 ppm, as of age_s ago on CLOCK_MONOTONIC_COARSE,
+    void 1000 s after."""
+    coarse = getattr(time, "CLOCK_MONOTONIC_COARSE", 6)
+    as_of = time.clock_gettime_ns(coarse) - int(age_s * 1e9)
+    void = as_of + 1000 * 10**9
+    seg = struct.pack("<IIIHHqqqqqQIiB7x", 0x414D5A4E, 0x43420200, 80, 2, 2,
+                      as_of // 10**9, as_of % 10**9, void // 10**9,
+                      void % 10**9, CB_BOUND_NS, 0, CB_DRIFT_PPB, status, 0)
+    with open(path, "wb") as f:
+        f.write(seg)
+    return {"TIMEKEEP_TRUETIME": "clockbound:" + path}
+
+
+def with_segment(fn, **kw):
+    d = tempfile.mkdtemp()
+    try:
+        return fn(clockbound_segment(os.path.join(d, "shm0"), **kw))
+    finally:
+        shutil.rmtree(d)
 
 
 # ---- usage -----------------------------------------------------------------
@@ -333,6 +367,77 @@ def t_now():
         check(j["timekeep"]["source"] == "syscall" and
               j["timekeep"]["requested_source_known"] is True,
               "TIMEKEEP_SOURCE=syscall: %r" % j["timekeep"])
+    now_truetime()
+
+
+def tt_interval_ok(t, what):
+    """A truetime object of now: an interval exactly when bounded."""
+    bounded = t["status"] in ("synchronized", "free_running")
+    keys = ("earliest_ns", "latest_ns", "earliest", "latest",
+            "half_width_ns", "age_ns")
+    if not bounded:
+        return check(all(t[k] is None for k in keys),
+                     "%s: no bound, yet %r" % (what, t))
+    if not check(all(t[k] is not None for k in keys),
+                 "%s: a bound with nulls: %r" % (what, t)):
+        return False
+    w = t["latest_ns"] - t["earliest_ns"]
+    return (check(w >= 0 and t["half_width_ns"] == (w + 1) // 2,
+                  "%s: width %d, half_width_ns %r" %
+                  (what, w, t["half_width_ns"])) and
+            check(rfc3339_ns(t["earliest"]) == t["earliest_ns"] and
+                  rfc3339_ns(t["latest"]) == t["latest_ns"],
+                  "%s: earliest/latest do not spell the ns: %r" % (what, t)))
+
+
+def now_truetime():
+    # This machine's own provider, whatever it is.
+    j = run_json(["now", "--json"])
+    if j:
+        tt_interval_ok(j["truetime"], "now")
+    p = run_ok(["now"])
+    tline = [l for l in p.stdout.splitlines() if l.startswith("truetime")]
+    if check(len(tline) == 1, "now: no truetime line: %r" % p.stdout) and j:
+        check(j["truetime"]["provider"] in p.stdout,
+              "now: the truetime line names no provider: %r" % tline)
+    # A fresh ClockBound segment: 100 us + 50 ppm, centred on realtime.
+    def fresh(env):
+        before = time.time_ns()
+        j = run_json(["now", "--json"], env=env)
+        after = time.time_ns()
+        if not j:
+            return
+        t = j["truetime"]
+        check(t["provider"] == "clockbound" and
+              t["status"] == "synchronized",
+              "now with a fresh ClockBound segment: %r" % t)
+        if tt_interval_ok(t, "now (clockbound)"):
+            check(CB_BOUND_NS <= t["half_width_ns"] < CB_BOUND_NS + 10**6,
+                  "now (clockbound): half width %d" % t["half_width_ns"])
+            # Centred on CLOCK_REALTIME as read inside the run.
+            check(t["earliest_ns"] <= after and t["latest_ns"] >= before,
+                  "now (clockbound): [%d, %d] misses this test's "
+                  "CLOCK_REALTIME [%d, %d]" %
+                  (t["earliest_ns"], t["latest_ns"], before, after))
+        p = run_ok(["now"], env=env)
+        for word in ("truetime", "earliest", "latest"):
+            check(re.search(r"^" + word + r"\s", p.stdout, re.M),
+                  "now (clockbound): no %r line: %r" % (word, p.stdout))
+        check("synchronized, \u00b1" in p.stdout and "clockbound" in
+              p.stdout, "now (clockbound): %r" % p.stdout)
+        fits(p.stdout, "now (clockbound)")
+    with_segment(fresh)
+    # A disrupted one: no bound, said so.
+    def disrupted(env):
+        j = run_json(["now", "--json"], env=env)
+        if j:
+            check(j["truetime"]["status"] == "disrupted" and
+                  tt_interval_ok(j["truetime"], "now (disrupted)"),
+                  "now (disrupted): %r" % j["truetime"])
+        p = run_ok(["now"], env=env)
+        check("disrupted: no bound is claimed" in p.stdout,
+              "now (disrupted): %r" % p.stdout)
+    with_segment(disrupted, status=3)
 
 
 # ---- info ------------------------------------------------------------------
@@ -383,6 +488,52 @@ def t_info():
                 check(s["state"] == "skipped",
                       "info: a source skipped by TIMEKEEP_SOURCE reads "
                       "%r" % s)
+        check(j["ticks"] is not None and j["ticks"]["unit"] == "ns" and
+              j["ticks"]["freq_hz"] == 10**9,
+              "info under TIMEKEEP_SOURCE=syscall: ticks %r" % j["ticks"])
+    info_truetime()
+
+
+def info_truetime():
+    j = run_json(["info", "--json"])
+    if j:
+        t = j["truetime"]
+        names = [p["name"] for p in t["providers"]]
+        check(names == ["vmclock", "clockbound", "fbclock", "adjtimex",
+                        "none"], "info: providers %r" % names)
+        chosen = [p["name"] for p in t["providers"] if p["chosen"]]
+        check(chosen == [t["provider"]],
+              "info: chosen %r, provider %r" % (chosen, t["provider"]))
+        check(j["ticks"] is None or j["ticks"]["unit"] in ("tsc", "ns"),
+              "info: ticks %r" % j["ticks"])
+    p = run_ok(["info"])
+    for word in ("ticks", "truetime", "  why", "providers"):
+        check(re.search(r"^" + word + r"\s", p.stdout, re.M),
+              "info: no %r line" % word)
+
+    def fresh(env):
+        j = run_json(["info", "--json"], env=env)
+        if not j:
+            return
+        t = j["truetime"]
+        f = {x["name"]: x["value"] for x in t["fields"]}
+        check(t["provider"] == "clockbound" and t["path"] and
+              t["path"].endswith("shm0") and t["status"] == "synchronized"
+              and t["bound_ns"] == CB_BOUND_NS and
+              t["drift_ppb"] == CB_DRIFT_PPB and
+              t["max_age_ns"] == 5 * 10**9 and t["age_ns"] is not None,
+              "info (clockbound): %r" % {k: v for k, v in t.items()
+                                         if k != "fields"})
+        check(f.get("bound_nsec") == CB_BOUND_NS and f.get("version") == 2
+              and f.get("segsize") == 80 and f.get("magic[0]") ==
+              0x414D5A4E, "info (clockbound): raw fields %r" % f)
+        p = run_ok(["info"], env=env)
+        for word in ("bound_nsec", "max_drift_ppb", "clockbound chosen",
+                     "5 s"):
+            check(word in p.stdout, "info (clockbound): no %r in %r" %
+                  (word, p.stdout[-1500:]))
+        fits(p.stdout, "info (clockbound)")
+    with_segment(fresh)
 
 
 # ---- bench -----------------------------------------------------------------
@@ -496,16 +647,19 @@ def t_check():
     check(lines and lines[-1] in ("verdict: PASS", "verdict: FAIL"),
           "check: last line %r" % lines[-1:])
     status = [i for i, l in enumerate(lines)
-              if re.match(r"^(PASS|FAIL|SKIP)  \S", l)]
+              if re.match(r"^(PASS|FAIL|SKIP|WARN)  \S", l)]
     check(len(status) == len(CHECKS), "check: %d status lines, not %d: %r"
           % (len(status), len(CHECKS), p.stdout))
     check(lines and lines[0].startswith("timekeep check, ") and
           re.search(r"^machine\s", p.stdout, re.M),
           "check: no head with the date and machine: %r" % lines[:3])
     for l in lines[status[0] if status else 0:-1]:
-        check(re.match(r"^(PASS|FAIL|SKIP)  \S", l) or
+        check(re.match(r"^(PASS|FAIL|SKIP|WARN)  \S", l) or
               l.startswith(" " * 18),
               "check: line %r is neither a status nor its continuation" % l)
+
+    check_truetime_own(j)
+    check_truetime_forced()
 
     if emulator:
         return
@@ -522,6 +676,91 @@ def t_check():
         check(not bad, "check under TIMEKEEP_SOURCE=syscall: %r" % bad)
 
 
+def tt_check(j):
+    """The truetime check of a check --json document, and its findings
+    as {id: level}."""
+    c = [c for c in j["checks"] if c["name"] == "truetime"]
+    if not check(len(c) == 1, "check: no truetime check"):
+        return None, {}
+    c = c[0]
+    ids = {f["id"]: f["level"] for f in c.get("findings", [])}
+    lv = set(ids.values())
+    want = ("FAIL" if "failure" in lv else "WARN" if "warning" in lv
+            else "PASS")
+    check(c["status"] == want, "check truetime: status %s with findings %r"
+          % (c["status"], ids))
+    for f in c.get("findings", []):
+        check(f["id"] in c["detail"], "check truetime: the detail does "
+              "not name %s: %r" % (f["id"], c["detail"]))
+    return c, ids
+
+
+def check_truetime_own(j):
+    """On this machine: no failure; an unsynchronised kernel is a named
+    warning, which leaves the verdict PASS."""
+    c, ids = tt_check(j)
+    if c is None:
+        return
+    check(c["status"] in ("PASS", "WARN"),
+          "check truetime fails on this machine: %r" % c)
+    if "unsynchronised" in c["detail"]:
+        check(ids.get("truetime.unsynchronised") == "warning",
+              "check truetime: %r" % ids)
+
+
+def check_truetime_forced():
+    def run_tt(env):
+        p = run(["check", "--seconds", "0.1", "--json"], env=env)
+        j = parse_json(p.stdout, "check --json (%r)" % env)
+        if not j or not validate_doc(j, "check --json (%r)" % env):
+            return None, {}, p
+        c, ids = tt_check(j)
+        return c, ids, p
+
+    def fresh(env):
+        c, ids, p = run_tt(env)
+        if c:
+            check(c["status"] == "PASS" and not ids and
+                  c["values"]["half_width_ns"] >= CB_BOUND_NS and
+                  c["values"]["max_age_ns"] == 5e9,
+                  "check truetime (fresh clockbound): %r" % c)
+
+    def stale(env):
+        c, ids, p = run_tt(env)
+        if c:
+            check(c["status"] == "WARN" and
+                  ids.get("truetime.stale") == "warning" and
+                  ids.get("truetime.free_running") == "warning",
+                  "check truetime (clockbound 7 s old): %r" % c)
+            check(p.returncode == 0 or emulator,
+                  "check with a stale bound: exit %d, not 0 (a warning)" %
+                  p.returncode)
+        p = run(["check", "--seconds", "0.1"], env=env)
+        check(re.search(r"^WARN  truetime\s", p.stdout, re.M),
+              "check (stale) text: no WARN line: %r" % p.stdout[-600:])
+        fits(p.stdout, "check (stale clockbound)")
+
+    def disrupted(env):
+        c, ids, p = run_tt(env)
+        if c:
+            check(c["status"] == "WARN" and
+                  ids.get("truetime.disrupted") == "warning",
+                  "check truetime (disrupted): %r" % c)
+
+    with_segment(fresh)
+    with_segment(stale, age_s=7)
+    with_segment(disrupted, status=3)
+    c, ids, p = run_tt({"TIMEKEEP_TRUETIME": "sundial"})
+    if c:
+        check(c["status"] == "WARN" and
+              ids.get("truetime.forced") == "warning",
+              "check truetime (TIMEKEEP_TRUETIME=sundial): %r" % c)
+    c, ids, p = run_tt({"TIMEKEEP_TRUETIME": "none"})
+    if c:
+        check(c["status"] == "PASS" and ids == {"truetime.none": "note"},
+              "check truetime (TIMEKEEP_TRUETIME=none): %r" % c)
+
+
 # ---- width: everything fits 80 columns --------------------------------------
 
 def t_width():
@@ -535,6 +774,13 @@ def t_width():
         fits(p.stdout, "timekeep " + " ".join(args))
     p = run(["info"], env={"TIMEKEEP_SOURCE": "vdso"})
     fits(p.stdout, "TIMEKEEP_SOURCE=vdso timekeep info")
+
+    def bounded(env):
+        for args in (["now"], ["info"], ["check", "--seconds", "0.1"]):
+            p = run(args, env=env)
+            fits(p.stdout, "timekeep %s (a stale ClockBound segment)" %
+                 " ".join(args))
+    with_segment(bounded, age_s=7)
 
 
 # ---- progress: on a terminal only ------------------------------------------
