@@ -6,6 +6,7 @@
 # other targets have no file of it.
 if(TK_OS STREQUAL "linux" AND TK_ARCH STREQUAL "x86_64")
 	list(APPEND TK_SOURCES
+		src/hands/hands_held.c
 		src/hands/hands_plan.c
 		src/hands/hands_sample.c
 		src/hands/hands_slow.c

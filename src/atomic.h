@@ -21,6 +21,8 @@
 #define tk__cas_acq_rel(p, expp, v)                                            \
 	__atomic_compare_exchange_n(                                           \
 	    (p), (expp), (v), 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)
+#define tk__fetch_add_relaxed(p, v)                                            \
+	__atomic_fetch_add((p), (v), __ATOMIC_RELAXED)
 #define tk__fence_acquire() atomic_thread_fence(memory_order_acquire)
 #define tk__fence_release() atomic_thread_fence(memory_order_release)
 #define tk__fence_seq_cst() atomic_thread_fence(memory_order_seq_cst)

@@ -475,7 +475,8 @@ static void
 stopped_winder(enum tk__hands_point at, int abandon)
 {
 	struct watch wt = { 0 };
-	uint64_t windups;
+	uint64_t windups, recovered;
+	int64_t ns;
 
 	world_reset();
 	assert_int_equal(engine_setup(0), 0);
@@ -486,6 +487,7 @@ stopped_winder(enum tk__hands_point at, int abandon)
 	stop_watch = &wt;
 	stop_worst = stop_repeat_ns = 0;
 	H.pause = stop_pause;
+	recovered = page.stats.recovered;
 	world_advance(TK_HANDS_INTERVAL_NS); /* the hands are due */
 	if (setjmp(abandon_jmp) == 0)
 		rd(&wt, 0);
@@ -501,6 +503,14 @@ stopped_winder(enum tk__hands_point at, int abandon)
 	windups = page.stats.windups;
 	assert_int64_le(run(&wt, 1000, 1e9, 1e8), 100);
 	assert_true(page.stats.windups > windups + 50);
+	/*
+	 * What the abandoned windup held (the slot it was writing, the front)
+	 * came back on the thread's next call, so the front serves again.
+	 */
+	if (abandon && (at == TK_HANDS_AT_WRITING || at == TK_HANDS_AT_FRONT))
+		assert_int_equal(page.stats.recovered, recovered + 1);
+	assert_true(tk__th_gen_valid(page.front.gen));
+	assert_int_equal(tk__hands_front_ns(&page, 0, 1, fake_counter, &ns), 0);
 }
 
 static void

@@ -12,9 +12,8 @@
  *
  * The FreeBSD page's per-th_algo readers build on these
  * (src/source/fbsd/<arch>/fbsd_gettc.h, contract in src/source/freebsd.h).
- * Each also provides tk__counter_fence(), and may provide
- * tk__counter_read_split() (the halves apart) with the "#define name name"
- * idiom.
+ * Each may also provide tk__counter_read_split() (the halves apart)
+ * with the "#define name name" idiom.
  *
  * Each may assume it runs on its own architecture; none may call libc.
  */

@@ -46,6 +46,55 @@ tk__hands_max(int64_t a, int64_t b)
 	return a > b ? a : b;
 }
 
+/*
+ * What a windup holds, noted per thread (src/hands/hands_held.c) so that a
+ * thread taken out of its windup by a longjmp gives it back on its next
+ * call.  begin fails with -EBUSY inside a windup of this thread (a signal
+ * handler that interrupted it): such a call does not wind.  Every copy a
+ * windup writes is claimed with tk__hands_claim() and given up with
+ * tk__hands_release().
+ */
+enum tk__hands_held_kind {
+	TK_HELD_SLOT, /* a ring slot claimed (odd) */
+	TK_HELD_PIN, /* a ring slot pinned, not yet published */
+	TK_HELD_UNPIN, /* the old slot, to unpin once the new one is out */
+	TK_HELD_FRONT, /* the front claimed */
+	TK_HELD_HIST, /* a history entry claimed */
+	TK_HELD_MEMO, /* the rate memo claimed */
+	TK_HELD_NKINDS
+};
+
+int tk__hands_held_begin(struct tk__hands *h, uintptr_t frame);
+void tk__hands_held_end(void);
+void tk__hands_held_note(enum tk__hands_held_kind k, unsigned idx);
+void tk__hands_held_drop(enum tk__hands_held_kind k);
+/*
+ * Claim the copy at *genp (kind k, index idx) unless its generation has a
+ * bit of busy or is odd: 1 and *from (the generation before), or 0.
+ */
+int tk__hands_claim(uint32_t *genp, uint32_t busy, enum tk__hands_held_kind k,
+    unsigned idx, uint32_t *from);
+/* Publish a claimed copy's fields with the even generation next. */
+void tk__hands_release(
+    uint32_t *genp, enum tk__hands_held_kind k, uint32_t next);
+/* Give back what an abandoned windup of this thread held (frame: ours). */
+void tk__hands_held_recover(struct tk__hands *h, uintptr_t frame);
+
+/* The generation after from: of a ring slot (unpinned), of another copy. */
+static inline uint32_t
+tk__hands_slot_next(uint32_t from)
+{
+	uint32_t next = (from & ~3u) + TK_HANDS_GEN_STEP;
+
+	return next != 0 ? next : TK_HANDS_GEN_STEP;
+}
+
+static inline uint32_t
+tk__hands_copy_next(uint32_t from)
+{
+	return from + 2u != 0 ? from + 2u : 2u;
+}
+
 /* The kernel clock id in ns: 0, or its -errno. */
 int tk__hands_kernel_ns(struct tk__hands *h, clockid_t id, int64_t *ns);
 

@@ -16,9 +16,9 @@
  *       64     64  front, second line        timespec reads
  *      128     64  header                    the slow path
  *      192     64  publication word          the slow path, winders
- *      256     64  stats                     tests, diagnostics
- *      320  8x256  ring: hot line + cold     the slow path, winders
- *     2368  ...    history: 512 x 64         tick conversion
+ *      256    128  stats                     tests, diagnostics
+ *      384  8x256  ring: hot line + cold     the slow path, winders
+ *     2432  ...    history: 512 x 64         tick conversion
  *
  * The whole page is wiped by fork (MADV_WIPEONFORK, src/source/tsc.c), so
  * its size is a multiple of 4096.
@@ -114,9 +114,7 @@ struct tk__hands_header {
  *                      TK_HANDS_W_NONE: none yet (calibrating);
  *                      TK_HANDS_W_OFF: disabled for good
  *   bit      4  closing  a winder is publishing: answers stop at V
- *   bit      5  kernel   since these hands, a reader answered the
- *                        kernel's own value (the next hands start at or
- *                        above the kernel's value after closing)
+ *   bit      5  0 (reserved)
  *   bits  6-23  seq    publication number mod 2^18 (no ABA on the CAS)
  *   bits 24-63  v      V - base, where V bounds every answer not made
  *                      from the hands and base is the hands' floor
@@ -131,7 +129,6 @@ struct tk__hands_header {
 #define TK_HANDS_W_NONE 14u
 #define TK_HANDS_W_OFF 15u
 #define TK_HANDS_W_CLOSING (UINT64_C(1) << 4)
-#define TK_HANDS_W_KERNEL (UINT64_C(1) << 5)
 #define TK_HANDS_W_SEQ_SHIFT 6
 #define TK_HANDS_W_SEQ_MASK ((UINT64_C(1) << 18) - 1)
 #define TK_HANDS_W_V_SHIFT 24
@@ -189,6 +186,9 @@ struct tk__hands_stats {
 	uint64_t resets; /* the counter went backwards */
 	uint64_t disables;
 	uint64_t lost; /* windups that did not publish */
+	uint64_t recovered; /* abandoned windups whose holdings came back */
+	uint64_t resampled; /* samples too wide to plan from */
+	uint64_t reserved[6];
 };
 
 /*
@@ -317,7 +317,7 @@ _Static_assert(sizeof(struct tk__hands_front) == 64, "front: one line");
 _Static_assert(sizeof(struct tk__hands_front_ts) == 64, "front_ts: a line");
 _Static_assert(sizeof(struct tk__hands_header) == 64, "header: one line");
 _Static_assert(sizeof(struct tk__hands_pub) == 64, "pub: one line");
-_Static_assert(sizeof(struct tk__hands_stats) == 64, "stats: one line");
+_Static_assert(sizeof(struct tk__hands_stats) == 128, "stats: two lines");
 _Static_assert(sizeof(struct tk__hands_hot) == 64, "hot: one line");
 _Static_assert(sizeof(struct tk__hands_cold) == 192, "cold: three lines");
 _Static_assert(sizeof(struct tk__hands_hist) == 64, "hist: one line");
@@ -328,8 +328,8 @@ _Static_assert(
 _Static_assert(__builtin_offsetof(struct tk__hands_page, pub) == 192,
     "then the publication word");
 _Static_assert(
-    __builtin_offsetof(struct tk__hands_page, ring) == 320, "then the ring");
-_Static_assert(__builtin_offsetof(struct tk__hands_page, hist) == 2368,
+    __builtin_offsetof(struct tk__hands_page, ring) == 384, "then the ring");
+_Static_assert(__builtin_offsetof(struct tk__hands_page, hist) == 2432,
     "then the history");
 _Static_assert(sizeof(struct tk__hands_page) % TK_HANDS_PAGE_ALIGN == 0,
     "whole pages, so MADV_WIPEONFORK wipes nothing else");
@@ -379,6 +379,11 @@ _Static_assert((TK_HANDS_NHIST & (TK_HANDS_NHIST - 1)) == 0,
  *	its stable bit).  A windup whose narrowest bracket is wider than
  *	TK_HANDS_SLOW_BRACKET_NS counts as slow; slow for this long without a
  *	fast one in between disables the hands (src/hands/hands_wind.c).
+ * TK_HANDS_WIDE_NS, 2 us: a windup whose narrowest bracket is wider than
+ *	this (the winder was stopped or preempted inside every one) samples
+ *	again: the kernel's value is known only to half of it, and the rate
+ *	would carry that error for seconds.  A kernel clock this slow is wide
+ *	again, and is planned from.
  */
 #define TK_HANDS_INTERVAL_NS 10000000LL
 #define TK_HANDS_INTERVAL_MIN_NS 50000LL
@@ -393,5 +398,6 @@ _Static_assert((TK_HANDS_NHIST & (TK_HANDS_NHIST - 1)) == 0,
 #define TK_HANDS_FOLLOW_NS 1000000000LL
 #define TK_HANDS_SLOW_KERNEL_NS 1000000000LL
 #define TK_HANDS_SLOW_BRACKET_NS 150LL
+#define TK_HANDS_WIDE_NS 2000LL
 
 #endif /* TK_HANDS_PAGE_H */

@@ -107,13 +107,13 @@ void
 tk__hands_memo_write(struct tk__hands *h, uint64_t rate, uint64_t len)
 {
 	struct tk__hands_memo *m = h->memo;
-	uint32_t odd;
+	uint32_t from;
 
-	if (m == NULL || !tk__th_claim(&m->gen, &odd))
+	if (m == NULL || !tk__hands_claim(&m->gen, 0, TK_HELD_MEMO, 0, &from))
 		return; /* another writer has it: its rate will do */
 	tk__store_relaxed(&m->rate, rate);
 	tk__store_relaxed(&m->rate_len, len);
-	tk__th_release(&m->gen, odd);
+	tk__hands_release(&m->gen, TK_HELD_MEMO, tk__hands_copy_next(from));
 }
 
 /* The page's header and its first publication word: READY, no hands. */
@@ -183,6 +183,11 @@ tk__hands_reinit(struct tk__hands *h)
 	 */
 	if (!tk__cas_acq_rel(&h->page->hdr.state, &st, (uint32_t)TK_HANDS_INIT))
 		return -EAGAIN;
+	/*
+	 * A fork child has one thread; if it forked inside a windup (a
+	 * signal handler's fork), that windup's holdings were the parent's.
+	 */
+	tk__hands_held_end();
 	err = page_init(h);
 	if (err != 0) {
 		/* Release: partner, the acquire load in tk__hands_slow(). */

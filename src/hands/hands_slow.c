@@ -14,11 +14,11 @@
  *   disabled  the kernel's value, never below the final floor.
  *
  * Answers that do not come from hands (docs/design.md "Own timehands:
- * never backwards"): with the word open, max(kernel, floor, V), given only
- * if the word did not move across the kernel read and once the word says
- * that readers answer the kernel (so the next hands start above it); with
- * the word closing, V itself while the closing is fresh, else the reader
- * reopens it at max(kernel, V).  No answer waits for another thread.
+ * never backwards"): with the word open, max(kernel, floor, V), after a CAS
+ * that raises the word's V to it (so the next hands start at or above it);
+ * with the word closing, V itself while the closing is fresh, else the
+ * reader reopens it at max(kernel, V).  No answer waits for another
+ * thread.
  *
  * Every loop is bounded (TK_TH_READ_TRIES passes, two windups a read);
  * after that the caller routes to the next source.
@@ -28,7 +28,6 @@
 #include <time.h>
 
 #include "atomic.h"
-#include "counter.h"
 #include "hands/hands_impl.h"
 #include "timehands.h"
 
@@ -103,42 +102,39 @@ kernel_now(struct tk__hands *h, int want_real, struct slow_out *o)
 }
 
 /*
- * The open word w: answer max(kernel, base, V), once the word says
- * readers answer the kernel and only if it did not move across the read.
+ * The open word w: answer max(kernel, base, V), and raise V to that answer
+ * with a CAS on the word, so that every later closing (a CAS from a word
+ * at least as new) starts its hands at or above it.  -ERANGE when V would
+ * not fit the word any more: the caller winds (which disables).
  */
 static int
-answer_open(struct tk__hands *h, const struct tk__hands_snap *sn, int want_real,
+answer_open(struct tk__hands *h, struct tk__hands_snap *sn, int want_real,
     struct slow_out *o)
 {
-	uint64_t w = sn->w, w2;
+	uint64_t w = sn->w, wn;
+	int64_t v = tk__hands_w_v(w, sn->base), a;
 	int err;
 
-	if (!(w & TK_HANDS_W_KERNEL)) {
-		/*
-		 * CAS: marks the word; nothing else is ordered by it.  The
-		 * winder that closes from this word reads the mark (its
-		 * closing CAS), partner: tk__hands_wind_from().
-		 */
-		if (!tk__cas_acq_rel(
-		        &h->page->pub.word, &w, w | TK_HANDS_W_KERNEL))
-			return -EAGAIN;
-		w |= TK_HANDS_W_KERNEL;
-	}
 	err = kernel_now(h, want_real && !sn->has_hands, o);
 	if (err != 0)
 		return err;
-	/*
-	 * Counter fence: the kernel's counter read is complete before the
-	 * word is loaded again, so a winder whose closing CAS this load does
-	 * not see samples the kernel after us (partner: the closing CAS in
-	 * tk__hands_wind_from(), then its tk__hands_sample()).
-	 */
-	tk__counter_fence();
-	w2 = tk__load_relaxed(&h->page->pub.word);
-	if (w2 != w)
-		return -EAGAIN;
-	o->mono = tk__hands_max(
-	    o->mono, tk__hands_max(sn->base, tk__hands_w_v(w, sn->base)));
+	a = tk__hands_max(o->mono, tk__hands_max(sn->base, v));
+	if (a > v) {
+		wn = tk__hands_w_make(
+		    tk__hands_w_slot(w), 0, tk__hands_w_seq(w), a, sn->base);
+		if (wn == 0)
+			return -ERANGE;
+		/*
+		 * CAS: V covers our answer before we give it.  Release:
+		 * nothing of ours to order; acquire: the hands we answer
+		 * for are the word's (partner: the closing CAS in
+		 * tk__hands_wind_from(), which fails if V moved).
+		 */
+		if (!tk__cas_acq_rel(&h->page->pub.word, &w, wn))
+			return -EAGAIN;
+		sn->w = wn; /* a windup closes from the word as it is now */
+	}
+	o->mono = a;
 	if (sn->has_hands)
 		o->real = o->mono + sn->hot.real_ns;
 	return 0;
@@ -163,8 +159,8 @@ answer_closing(struct tk__hands *h, const struct tk__hands_snap *sn,
 		o->mono = v;
 	} else {
 		v = o->mono;
-		wo = tk__hands_w_make(tk__hands_w_slot(w), TK_HANDS_W_KERNEL,
-		    tk__hands_w_seq(w), v, sn->base);
+		wo = tk__hands_w_make(
+		    tk__hands_w_slot(w), 0, tk__hands_w_seq(w), v, sn->base);
 		/*
 		 * CAS: the stale closing word is reopened at the kernel's
 		 * value; its winder's publication (a CAS from it) now fails.
@@ -178,6 +174,20 @@ answer_closing(struct tk__hands *h, const struct tk__hands_snap *sn,
 	if (sn->has_hands)
 		o->real = o->mono + sn->hot.real_ns;
 	return 0;
+}
+
+/* An open-word answer; a V too far ahead for the word makes a windup. */
+static int
+open_or_wind(struct tk__hands *h, struct tk__hands_snap *sn, int want_real,
+    struct slow_out *o)
+{
+	int err = answer_open(h, sn, want_real, o);
+
+	if (err == -ERANGE) {
+		(void)tk__hands_wind_from(h, sn);
+		err = -EAGAIN;
+	}
+	return err;
 }
 
 /* Is the front a copy of these hands? (A hint: relaxed loads.) */
@@ -194,7 +204,7 @@ front_has(const struct tk__hands_page *pg, const struct tk__hands_hot *hot)
 
 /* The word names hands: answer inside them, or handle them being due. */
 static int
-slow_hands(struct tk__hands *h, const struct tk__hands_snap *sn, int ordered,
+slow_hands(struct tk__hands *h, struct tk__hands_snap *sn, int ordered,
     int want_real, int *winds, struct slow_out *o)
 {
 	const struct tk__hands_hot *hot = &sn->hot;
@@ -222,20 +232,20 @@ slow_hands(struct tk__hands *h, const struct tk__hands_snap *sn, int ordered,
 		if (tk__hands_wind_from(h, sn) == 0)
 			return -EAGAIN; /* read the new hands */
 	}
-	return answer_open(h, sn, want_real, o);
+	return open_or_wind(h, sn, want_real, o);
 }
 
 /* No hands yet: the kernel's value; the first hands once it is time. */
 static int
-slow_calibrating(struct tk__hands *h, const struct tk__hands_snap *sn,
-    int want_real, int *winds, struct slow_out *o)
+slow_calibrating(struct tk__hands *h, struct tk__hands_snap *sn, int want_real,
+    int *winds, struct slow_out *o)
 {
 	uint64_t rate, len;
 	int err;
 
 	if (sn->w & TK_HANDS_W_CLOSING)
 		return answer_closing(h, sn, want_real, o);
-	err = answer_open(h, sn, want_real, o);
+	err = open_or_wind(h, sn, want_real, o);
 	if (err != 0)
 		return err;
 	if (*winds < SLOW_WINDS &&
@@ -288,11 +298,13 @@ slow_pass(struct tk__hands *h, int ordered, int want_real, int *winds,
 	return err;
 }
 
-static int
+/* noinline: the frame it gives tk__hands_held_recover() must be its own. */
+__attribute__((noinline)) static int
 slow_read(struct tk__hands *h, int ordered, int want_real, struct slow_out *o)
 {
 	int winds = 0, pass, r;
 
+	tk__hands_held_recover(h, (uintptr_t)__builtin_frame_address(0));
 	for (pass = 0; pass < TK_TH_READ_TRIES; pass++) {
 		r = slow_pass(h, ordered, want_real, &winds, o);
 		if (r != -EAGAIN)
@@ -362,6 +374,7 @@ tk__hands_wind(struct tk__hands *h)
 		return -ENOSYS;
 	if (tk__hands_w_slot(sn.w) == TK_HANDS_W_OFF)
 		return -ENOSYS;
+	tk__hands_held_recover(h, (uintptr_t)__builtin_frame_address(0));
 	if (sn.has_hands) {
 		c = h->counter(1);
 		if (c - sn.hot.base_count <

@@ -8,9 +8,8 @@
  *
  * Why it never goes back (docs/design.md "Own timehands: never
  * backwards"): every answer is at most max(the current hands' floor, V);
- * the closing word carries V' >= that and the kernel's value at closing;
- * the new hands start at B >= V' (and at or above the kernel's value
- * sampled after closing when readers answered the kernel's value); and
+ * readers raise V to their answers by CAS before they give them; the
+ * closing word carries V' >= that; the new hands start at B >= V'; and
  * they become current only by the CAS from that very closing word.
  *
  * Why nobody waits, and nobody is stuck: a closing word older than
@@ -18,10 +17,11 @@
  * a winder that is preempted, stopped by a debugger or abandoned by a
  * longjmp out of a signal handler holds time back for at most that long;
  * its publication then fails.  A ring slot or the front is written only by
- * the winder that claimed it (src/timehands.h, tk__th_claim()): one that
- * never comes back leaves that copy unusable, never torn.  The slot of the
+ * the winder that claimed it (src/hands/hands_held.c, tk__hands_claim()):
+ * one that never comes back leaves that copy unusable, never torn.  The slot of the
  * current hands is pinned, so a winder resumed after the ring moved on
- * cannot claim it.
+ * cannot claim it.  A thread taken out of its windup by a longjmp gives
+ * back what it held on its next call (src/hands/hands_held.c).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -40,49 +40,6 @@ pause_at(struct tk__hands *h, enum tk__hands_point where)
 		h->pause(h, where);
 }
 
-/*
- * Claim ring slot i for writing: only a slot that is neither being
- * written nor pinned (current, or about to be).  1 and *odd, or 0.
- */
-static int
-ring_claim(struct tk__hands_hot *hot, uint32_t *odd)
-{
-	uint32_t g = tk__load_relaxed(&hot->gen);
-
-	if (g & (1u | TK_HANDS_GEN_PIN))
-		return 0;
-	/*
-	 * CAS, acquire-release: acquire, the last writer's stores are
-	 * complete before ours (its release in ring_release()); release,
-	 * with the fence below, the odd value is visible before our field
-	 * stores; partner: the acquire fence in tk__th_read_retry_even().
-	 */
-	if (!tk__cas_acq_rel(&hot->gen, &g, g | 1u))
-		return 0;
-	/*
-	 * Release fence: the odd generation is ordered before the field
-	 * stores; pairs with the acquire fence in tk__th_read_retry_even().
-	 */
-	tk__fence_release();
-	*odd = g | 1u;
-	return 1;
-}
-
-/* Publish the slot's fields and pin it (it is about to be current). */
-static void
-ring_release(struct tk__hands_hot *hot, uint32_t odd)
-{
-	uint32_t next = (odd & ~3u) + TK_HANDS_GEN_STEP;
-
-	if (next == 0)
-		next = TK_HANDS_GEN_STEP;
-	/*
-	 * Release: the slot's fields are visible before its even generation;
-	 * pairs with the acquire load in tk__th_read_begin().
-	 */
-	tk__store_release(&hot->gen, next | TK_HANDS_GEN_PIN);
-}
-
 /* The slot is not current (any more): claimable again. */
 static void
 ring_unpin(struct tk__hands_hot *hot)
@@ -93,7 +50,8 @@ ring_unpin(struct tk__hands_hot *hot)
 		return;
 	/*
 	 * CAS: only the pin bit changes; nothing is ordered by it (the slot's
-	 * contents do not change), partner: ring_claim().
+	 * contents do not change), partner: the claiming CAS in
+	 * tk__hands_claim().
 	 */
 	tk__cas_acq_rel(&hot->gen, &g, g & ~TK_HANDS_GEN_PIN);
 }
@@ -115,9 +73,10 @@ hot_store(struct tk__hands_hot *d, const struct tk__hands_hot *v)
 #define COLD_FIELDS(X)                                                         \
 	X(seq)                                                                 \
 	X(epoch_seq)                                                           \
-	X(rate) X(rate_len) X(a_c) X(a_k) X(a_w) X(q_c) X(q_k) X(q_w) X(p_c)   \
-	    X(p_k) X(p_w) X(real_lo) X(real_hi) X(flags) X(slow_since)         \
-	        X(err_ns) X(cont_ns) X(interval_ns) X(kind)
+	X(rate)                                                                \
+	X(rate_len) X(a_c) X(a_k) X(a_w) X(q_c) X(q_k) X(q_w) X(p_c) X(p_k)    \
+	    X(p_w) X(real_lo) X(real_hi) X(flags) X(slow_since) X(err_ns)      \
+	        X(cont_ns) X(interval_ns) X(kind)
 
 static void
 cold_store(struct tk__hands_cold *d, const struct tk__hands_cold *v)
@@ -142,8 +101,8 @@ tk__hands_cold_load(const struct tk__hands_cold *s, struct tk__hands_cold *o)
 static void
 reopen(struct tk__hands *h, uint64_t wc, int64_t v, int64_t base)
 {
-	uint64_t wo = tk__hands_w_make(tk__hands_w_slot(wc),
-	    wc & TK_HANDS_W_KERNEL, tk__hands_w_seq(wc), v, base);
+	uint64_t wo = tk__hands_w_make(
+	    tk__hands_w_slot(wc), 0, tk__hands_w_seq(wc), v, base);
 
 	/*
 	 * CAS: release, so that what a re-anchor wrote (cal_*) is visible
@@ -208,10 +167,11 @@ kernel_gone_slow(struct tk__hands *h, struct tk__hands_cold *nc,
 static void
 hist_append(struct tk__hands *h, const struct tk__hands_hot *hot, uint64_t seq)
 {
-	struct tk__hands_hist *e = &h->page->hist[seq & (TK_HANDS_NHIST - 1u)];
-	uint32_t odd;
+	unsigned i = (unsigned)(seq & (TK_HANDS_NHIST - 1u));
+	struct tk__hands_hist *e = &h->page->hist[i];
+	uint32_t from;
 
-	if (!tk__th_claim(&e->gen, &odd))
+	if (!tk__hands_claim(&e->gen, 0, TK_HELD_HIST, i, &from))
 		return; /* a stopped writer has it: this entry is missing */
 	tk__store_relaxed(&e->flags, hot->flags);
 	tk__store_relaxed(&e->seq, seq);
@@ -221,7 +181,7 @@ hist_append(struct tk__hands *h, const struct tk__hands_hot *hot, uint64_t seq)
 	tk__store_relaxed(&e->k_ns, hot->k_ns);
 	tk__store_relaxed(&e->real_ns, hot->real_ns);
 	tk__store_relaxed(&e->base_ns, hot->base_ns);
-	tk__th_release(&e->gen, odd);
+	tk__hands_release(&e->gen, TK_HELD_HIST, tk__hands_copy_next(from));
 }
 
 static int
@@ -231,16 +191,15 @@ same_hands(uint64_t a, uint64_t b)
 	    tk__hands_w_seq(a) == tk__hands_w_seq(b);
 }
 
-void
-tk__hands_mirror(
-    struct tk__hands *h, const struct tk__hands_hot *hot, uint64_t w)
+static void
+mirror(struct tk__hands *h, const struct tk__hands_hot *hot, uint64_t w)
 {
 	struct tk__hands_page *pg = h->page;
 	struct tk__hands_front f;
 	struct tk__hands_front_ts fts;
-	uint32_t odd;
+	uint32_t from;
 
-	if (!tk__th_claim(&pg->front.gen, &odd))
+	if (!tk__hands_claim(&pg->front.gen, 0, TK_HELD_FRONT, 0, &from))
 		return;
 	tk__hands_front_of(hot, &f, &fts);
 	/*
@@ -264,7 +223,19 @@ tk__hands_mirror(
 	/* Acquire: as above, once more just before the copy goes live. */
 	if (!same_hands(tk__load_acquire(&pg->pub.word), w))
 		tk__store_relaxed(&pg->front.span, 0);
-	tk__th_release(&pg->front.gen, odd);
+	tk__hands_release(
+	    &pg->front.gen, TK_HELD_FRONT, tk__hands_copy_next(from));
+}
+
+/* noinline: the frame it gives tk__hands_held_begin() must be its own. */
+__attribute__((noinline)) void
+tk__hands_mirror(
+    struct tk__hands *h, const struct tk__hands_hot *hot, uint64_t w)
+{
+	if (tk__hands_held_begin(h, (uintptr_t)__builtin_frame_address(0)) != 0)
+		return;
+	mirror(h, hot, w);
+	tk__hands_held_end();
 }
 
 /* Write the planned hands into a free ring slot: its index, or -1. */
@@ -273,12 +244,15 @@ ring_write(
     struct tk__hands *h, unsigned cur, const struct tk__hands_plan_out *out)
 {
 	struct tk__hands_slot *r = h->page->ring;
-	uint32_t odd = 0;
+	uint32_t from = 0;
 	unsigned j, i = 0;
 
+	/* A slot neither being written nor pinned (current, or about to be). */
 	for (j = 1; j <= TK_HANDS_NSLOTS; j++) {
 		i = (cur + j) % TK_HANDS_NSLOTS;
-		if (i != cur && ring_claim(&r[i].hot, &odd))
+		if (i != cur &&
+		    tk__hands_claim(&r[i].hot.gen, TK_HANDS_GEN_PIN,
+		        TK_HELD_SLOT, i, &from))
 			break;
 	}
 	if (j > TK_HANDS_NSLOTS)
@@ -286,8 +260,44 @@ ring_write(
 	hot_store(&r[i].hot, &out->hot);
 	pause_at(h, TK_HANDS_AT_WRITING);
 	cold_store(&r[i].cold, &out->cold);
-	ring_release(&r[i].hot, odd);
+	/*
+	 * Released pinned (it is about to be current), and noted as pinned
+	 * first: a longjmp anywhere here leaves it noted claimed or pinned.
+	 */
+	tk__hands_held_note(TK_HELD_PIN, i);
+	tk__hands_release(&r[i].hot.gen, TK_HELD_SLOT,
+	    tk__hands_slot_next(from) | TK_HANDS_GEN_PIN);
 	return (int)i;
+}
+
+/*
+ * Was the winder stopped inside every bracket of sample s (or inside its
+ * realtime one)?  Then the kernel's value is known only to the width of
+ * the bracket, and the hands would carry that error: a windup samples
+ * once more.  A slow kernel clock is wide twice, and is planned from (it
+ * is what kernel_gone_slow() watches).  The rate: the hands', or before
+ * any, the anchor's.
+ */
+static int
+sample_wide(struct tk__hands *h, const struct tk__hands_snap *sn,
+    const struct tk__hands_sample *s)
+{
+	const struct tk__hands_header *hd = &h->page->hdr;
+	uint64_t w = s->w > s->rw ? s->w : s->rw;
+	uint64_t dc;
+	double rate;
+
+	if (sn->has_hands) {
+		rate = tk__hands_rate_d(sn->cold.rate);
+	} else {
+		/* Relaxed: written before READY, read after its acquire. */
+		dc = s->c - tk__load_relaxed(&hd->cal_c);
+		if (dc == 0 || dc >= TK_HANDS_HALF_RANGE)
+			return 0; /* the planner re-anchors */
+		rate =
+		    (double)(s->k - tk__load_relaxed(&hd->cal_k)) / (double)dc;
+	}
+	return (double)w * rate > (double)TK_HANDS_WIDE_NS;
 }
 
 /*
@@ -307,12 +317,16 @@ wind_closed(struct tk__hands *h, const struct tk__hands_snap *sn, uint64_t wc,
 	int err, slot;
 
 	err = tk__hands_sample(h, &in.s, WIND_BRACKETS, 1);
+	if (err == 0 && sample_wide(h, sn, &in.s)) {
+		tk__hands_stat(&pg->stats.resampled);
+		err = tk__hands_sample(h, &in.s, WIND_BRACKETS, 1);
+	}
 	if (err != 0) {
 		reopen(h, wc, vclose, sn->base);
 		return err;
 	}
 	in.c0 = h->counter(1);
-	if (!sn->has_hands || (sn->w & TK_HANDS_W_KERNEL))
+	if (!sn->has_hands)
 		bmin = tk__hands_max(bmin, in.s.k);
 	in.bmin = bmin;
 	in.hot = sn->has_hands ? &sn->hot : NULL;
@@ -348,6 +362,8 @@ wind_closed(struct tk__hands *h, const struct tk__hands_snap *sn, uint64_t wc,
 	}
 	wn = tk__hands_w_make((unsigned)slot, 0, tk__hands_w_seq(wc) + 1,
 	    out.hot.floor_ns, out.hot.floor_ns);
+	if (sn->has_hands)
+		tk__hands_held_note(TK_HELD_UNPIN, cur);
 	/*
 	 * CAS, release: the slot (its release store) is visible before the
 	 * word names it; pairs with the acquire load of the word in
@@ -355,11 +371,15 @@ wind_closed(struct tk__hands *h, const struct tk__hands_snap *sn, uint64_t wc,
 	 */
 	if (!tk__cas_acq_rel(&pg->pub.word, &exp, wn)) {
 		ring_unpin(&pg->ring[slot].hot);
+		tk__hands_held_drop(TK_HELD_PIN);
+		tk__hands_held_drop(TK_HELD_UNPIN);
 		tk__hands_stat(&pg->stats.lost);
 		return -EAGAIN;
 	}
+	tk__hands_held_drop(TK_HELD_PIN); /* current now: the word names it */
 	if (sn->has_hands)
 		ring_unpin(&pg->ring[cur].hot);
+	tk__hands_held_drop(TK_HELD_UNPIN);
 	tk__hands_stat(&pg->stats.windups);
 	if (out.cold.kind == TK_HANDS_K_STEP)
 		tk__hands_stat(&pg->stats.steps);
@@ -371,7 +391,7 @@ wind_closed(struct tk__hands *h, const struct tk__hands_snap *sn, uint64_t wc,
 		tk__hands_stat(&pg->stats.anomalies);
 	pause_at(h, TK_HANDS_AT_PUBLISHED);
 	tk__hands_memo_write(h, out.cold.rate, out.cold.rate_len);
-	tk__hands_mirror(h, &out.hot, wn);
+	mirror(h, &out.hot, wn);
 	hist_append(h, &out.hot, out.cold.seq);
 	return 0;
 }
@@ -401,8 +421,8 @@ closing_value(struct tk__hands *h, const struct tk__hands_snap *sn, int64_t *v)
 	return tk__hands_kernel_ns(h, CLOCK_MONOTONIC, v);
 }
 
-int
-tk__hands_wind_from(struct tk__hands *h, const struct tk__hands_snap *sn)
+static int
+wind(struct tk__hands *h, const struct tk__hands_snap *sn)
 {
 	struct tk__hands_page *pg = h->page;
 	uint64_t w = sn->w, wc;
@@ -423,9 +443,8 @@ tk__hands_wind_from(struct tk__hands *h, const struct tk__hands_snap *sn)
 	if (err != 0)
 		return err;
 	vclose = tk__hands_max(tk__hands_w_v(w, sn->base), k1);
-	wc = tk__hands_w_make(tk__hands_w_slot(w),
-	    TK_HANDS_W_CLOSING | (w & TK_HANDS_W_KERNEL), tk__hands_w_seq(w),
-	    vclose, sn->base);
+	wc = tk__hands_w_make(tk__hands_w_slot(w), TK_HANDS_W_CLOSING,
+	    tk__hands_w_seq(w), vclose, sn->base);
 	if (wc == 0) {
 		/*
 		 * V no longer fits the word (no hands for 18 minutes while
@@ -450,4 +469,17 @@ tk__hands_wind_from(struct tk__hands *h, const struct tk__hands_snap *sn)
 	    (!sn->has_hands && tk__load_relaxed(&h->checked) < 0))
 		return disable(h, wc, tk__hands_max(vclose, sn->base));
 	return wind_closed(h, sn, wc, vclose);
+}
+
+/* noinline: the frame it gives tk__hands_held_begin() must be its own. */
+__attribute__((noinline)) int
+tk__hands_wind_from(struct tk__hands *h, const struct tk__hands_snap *sn)
+{
+	int err;
+
+	if (tk__hands_held_begin(h, (uintptr_t)__builtin_frame_address(0)) != 0)
+		return -EBUSY;
+	err = wind(h, sn);
+	tk__hands_held_end();
+	return err;
 }

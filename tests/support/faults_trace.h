@@ -98,7 +98,7 @@ void faults_victim_settle(struct faults_victim *v, pid_t pid, int64_t ns);
 void faults_victim_quiet(struct faults_victim *v, int quiet);
 
 /* The longest windup faults_learn() takes (instructions). */
-#define FAULTS_TRACE_MAX 8192
+#define FAULTS_TRACE_MAX 32768
 
 /* One instruction of a windup. */
 struct faults_insn {

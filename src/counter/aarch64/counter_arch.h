@@ -53,15 +53,4 @@ tk__counter_freq(void)
 	return v;
 }
 
-/*
- * After a counter read, before the loads that follow: ISB makes every
- * earlier instruction, the counter read included, complete first.
- */
-static inline void
-tk__counter_fence(void)
-{
-	/* ISB: earlier instructions complete before later ones start. */
-	__asm__ volatile("isb" ::: "memory");
-}
-
 #endif /* TK_COUNTER_ARCH_H */

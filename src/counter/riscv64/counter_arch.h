@@ -31,15 +31,4 @@ tk__counter_ordered(void)
 	return v;
 }
 
-/*
- * After a counter read, before the loads that follow: the time CSR is
- * device input (Zicsr), so FENCE I,R orders it before later loads.
- */
-static inline void
-tk__counter_fence(void)
-{
-	/* FENCE I,R: the time CSR read is ordered before later loads. */
-	__asm__ volatile("fence i, r" ::: "memory");
-}
-
 #endif /* TK_COUNTER_ARCH_H */

@@ -92,21 +92,9 @@ tk__counter_rdtscp(void)
 }
 
 /*
- * After a counter read (here, the one inside the kernel's clock_gettime),
- * before the loads that follow: LFENCE waits for every earlier instruction
- * to complete, which RDTSCP alone does not promise for later ones.
- */
-static inline void
-tk__counter_fence(void)
-{
-	/* LFENCE: earlier instructions complete before later ones start. */
-	__asm__ volatile("lfence" ::: "memory");
-}
-
-/*
  * The arms leave EDX:EAX unjoined and join once after the switch: GCC 12
  * otherwise joins in each arm and cannot narrow the merged value back to
- * EAX for a caller that multiplies only the low half (src/hands.h), which
+ * EAX for a caller that multiplies only the low half (src/hands/hands_read.h), which
  * cost 1 ns a read on the Zen 4 KVM guest (kernel 6.18, bench_clocks).
  */
 static inline uint64_t
