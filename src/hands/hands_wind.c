@@ -71,26 +71,41 @@ hot_store(struct tk__hands_hot *d, const struct tk__hands_hot *v)
 
 /* The cold half field by field: relaxed, inside the slot's generation. */
 #define COLD_FIELDS(X)                                                         \
-	X(seq)                                                                 \
-	X(epoch_seq)                                                           \
-	X(rate)                                                                \
-	X(rate_len) X(a_c) X(a_k) X(a_w) X(q_c) X(q_k) X(q_w) X(p_c) X(p_k)    \
-	    X(p_w) X(real_lo) X(real_hi) X(flags) X(slow_since) X(err_ns)      \
-	        X(cont_ns) X(interval_ns) X(kind)
+	X(seq);                                                                \
+	X(epoch_seq);                                                          \
+	X(rate);                                                               \
+	X(rate_len);                                                           \
+	X(a_c);                                                                \
+	X(a_k);                                                                \
+	X(a_w);                                                                \
+	X(q_c);                                                                \
+	X(q_k);                                                                \
+	X(q_w);                                                                \
+	X(p_c);                                                                \
+	X(p_k);                                                                \
+	X(p_w);                                                                \
+	X(real_lo);                                                            \
+	X(real_hi);                                                            \
+	X(flags);                                                              \
+	X(slow_since);                                                         \
+	X(err_ns);                                                             \
+	X(cont_ns);                                                            \
+	X(interval_ns);                                                        \
+	X(kind)
 
 static void
 cold_store(struct tk__hands_cold *d, const struct tk__hands_cold *v)
 {
-#define STORE_(f) tk__store_relaxed(&d->f, v->f);
-	COLD_FIELDS(STORE_)
+#define STORE_(f) tk__store_relaxed(&d->f, v->f)
+	COLD_FIELDS(STORE_);
 #undef STORE_
 }
 
 void
 tk__hands_cold_load(const struct tk__hands_cold *s, struct tk__hands_cold *o)
 {
-#define LOAD_(f) o->f = tk__load_relaxed(&s->f);
-	COLD_FIELDS(LOAD_)
+#define LOAD_(f) o->f = tk__load_relaxed(&s->f)
+	COLD_FIELDS(LOAD_);
 #undef LOAD_
 }
 
