@@ -186,13 +186,33 @@ tt_field_text(const struct tk_truetime_field *f, char *buf, size_t n)
 		snprintf(buf, n, "%" PRIu64, f->value);
 }
 
+/*
+ * tk_ticks_info(), after the reads that let the library measure the
+ * counter's rate: its windups are driven by clock reads, and a fresh
+ * process has none yet.  Up to 100 ms, in 5 ms steps.
+ */
+static int
+tt_ticks_load(struct tk_ticks_info *k)
+{
+	int err = -1;
+
+	for (int i = 0; i < 20; i++) {
+		(void)tk_nanotime();
+		err = tk_ticks_info(k);
+		if (err != 0 || k->hz != 0)
+			break;
+		sleep_ns(5 * NS_PER_MS);
+	}
+	return err;
+}
+
 static void
 tt_ticks_text(void)
 {
 	struct tk_ticks_info k;
 	char line[200], hist[32];
 
-	if (tk_ticks_info(&k) != 0) {
+	if (tt_ticks_load(&k) != 0) {
 		printf("ticks        unknown (tk_ticks_info failed)\n");
 		return;
 	}
@@ -205,10 +225,15 @@ tt_ticks_text(void)
 		    "%s, its rate not measured yet (no history to convert "
 		    "with)",
 		    k.unit);
+	else if (k.history_ns <= 0)
+		snprintf(line, sizeof(line),
+		    "%s at %.3f MHz; no history kept yet (a fresh process)",
+		    k.unit, (double)k.hz / 1e6);
 	else
 		snprintf(line, sizeof(line),
-		    "%s at %.3f MHz, converted exactly for the last %s", k.unit,
-		    (double)k.hz / 1e6, hist);
+		    "%s at %.3f MHz; this process's ticks convert exactly "
+		    "back %s",
+		    k.unit, (double)k.hz / 1e6, hist);
 	text_wrap(stdout, "ticks", 13, line);
 }
 
@@ -306,7 +331,7 @@ tt_ticks_json(struct json *j)
 {
 	struct tk_ticks_info k;
 
-	if (tk_ticks_info(&k) != 0) {
+	if (tt_ticks_load(&k) != 0) {
 		j_null(j, "ticks");
 		return;
 	}
