@@ -144,10 +144,11 @@ int tk__hands_snap(struct tk__hands *h, struct tk__hands_snap *sn);
 int tk__hands_wind_from(struct tk__hands *h, const struct tk__hands_snap *sn);
 
 /*
- * Refresh the front from the current hands hot (published as seq) if the
- * front is not already theirs and nobody else is writing it.
+ * Refresh the front from the current hands hot (published as w) if the
+ * front is not already theirs and nobody else is writing it; exact_off is
+ * the front's (src/hands/hands_page.h).
  */
-void tk__hands_mirror(
-    struct tk__hands *h, const struct tk__hands_hot *hot, uint64_t w);
+void tk__hands_mirror(struct tk__hands *h, const struct tk__hands_hot *hot,
+    uint64_t w, uint32_t exact_off);
 
 #endif /* TK_HANDS_IMPL_H */

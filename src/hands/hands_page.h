@@ -48,6 +48,10 @@
  *			them) and takes the slow path.  The range never crosses
  *			a multiple of 2^32, so the counter's low half is enough
  *			for the multiply.
+ *   exact_off	tick conversion only (src/hands/hands_ticks.c): a tick c
+ *		with c - base_count below it was taken before every reader
+ *		saw these hands (some still answered the closing V), so the
+ *		front does not convert it; TK_HANDS_EXACT_NONE: not known.
  *   mult		ns per count x 2^64 (a counter faster than 1 GHz).
  *   k_mono	T(c) = k_mono + mulhi(c mod 2^32, mult), CLOCK_MONOTONIC.
  *   k_real	the same plus REALTIME - MONOTONIC.
@@ -57,7 +61,7 @@
  */
 struct tk__hands_front {
 	uint32_t gen;
-	uint32_t reserved;
+	uint32_t exact_off;
 	uint64_t base_count;
 	uint64_t span;
 	uint64_t mult;
@@ -288,20 +292,34 @@ struct tk__hands_slot {
 /*
  * One history entry: the hands of one publication, for tick conversion
  * (src/hands/hands_ticks.c).  Entry seq % TK_HANDS_NHIST; written once by
- * the winder that published them, claimed like a slot (gen even to odd);
- * an entry that could not be written is simply missing.
+ * the winder that published them, just after the publication, claimed
+ * like a slot; an entry that could not be written is simply missing.
+ *
+ *   exact_off	the counter read just after the publishing CAS, less
+ *		base_count: until then readers could still answer v_ns, so
+ *		ticks below it are not converted exactly;
+ *		TK_HANDS_EXACT_NONE when that is not inside the range.
+ *   seq		the 64-bit publication number.
+ *   base_count, windup_count, mult, real_ns, base_ns
+ *		as in the hot line (k_ns is base_ns - mulhi(base_count mod
+ *		2^32, mult); the epoch's first entry is the one whose seq is
+ *		the slot's epoch_seq).
+ *   v_ns		V of the closing word the hands were published from: what
+ *		readers answered from the closing until the publication.
  */
 struct tk__hands_hist {
 	uint32_t gen;
-	uint32_t flags; /* TK_HANDS_H_* */
+	uint32_t exact_off;
 	uint64_t seq;
 	uint64_t base_count;
 	uint64_t windup_count;
 	uint64_t mult;
-	uint64_t k_ns;
 	int64_t real_ns;
 	int64_t base_ns;
+	int64_t v_ns;
 };
+
+#define TK_HANDS_EXACT_NONE 0xffffffffu
 
 struct tk__hands_page {
 	struct tk__hands_front front;

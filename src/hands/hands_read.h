@@ -139,28 +139,31 @@ tk__hands_front_pair(const struct tk__hands_page *pg, uint64_t (*counter)(int),
 
 /*
  * A tick t (a counter value read earlier) converted with the front, if it
- * lies inside the front's hands: exactly what a read at t gave.  0 and
- * both clocks, or -1.
+ * lies inside the front's hands, at or past the moment every reader saw
+ * them (exact_off): exactly what a read at t gave.  0 and both clocks, or
+ * -1.
  */
 static inline __attribute__((always_inline)) int
 tk__hands_front_conv(const struct tk__hands_page *pg, uint64_t t,
     int64_t *mono_ns, int64_t *real_ns)
 {
 	const struct tk__hands_front *f = &pg->front;
-	uint64_t base, span, mult, km, kr, m;
+	uint64_t base, span, mult, km, kr, m, off;
 	uint32_t gen;
 
 	gen = tk__th_read_begin(&f->gen);
 	if (__builtin_expect(!tk__th_gen_valid(gen), 0))
 		return -1;
+	off = tk__load_relaxed(&f->exact_off);
 	base = tk__load_relaxed(&f->base_count);
 	span = tk__load_relaxed(&f->span);
 	mult = tk__load_relaxed(&f->mult);
 	km = tk__load_relaxed(&f->k_mono);
 	kr = tk__load_relaxed(&f->k_real);
 	m = tk__mulhi64((uint32_t)t, mult);
-	if (__builtin_expect(
-	        tk__th_read_retry_even(&f->gen, gen) || t - base >= span, 0))
+	if (__builtin_expect(tk__th_read_retry_even(&f->gen, gen) ||
+	            t - base >= span || t - base < off,
+	        0))
 		return -1;
 	*mono_ns = (int64_t)(km + m);
 	*real_ns = (int64_t)(kr + m);

@@ -29,6 +29,7 @@
 
 #include "atomic.h"
 #include "hands/hands_impl.h"
+#include "hands/hands_ticks.h"
 #include "timehands.h"
 
 /* Windup attempts one read may make. */
@@ -216,7 +217,8 @@ slow_hands(struct tk__hands *h, struct tk__hands_snap *sn, int ordered,
 		o->mono = tk__hands_at(hot, c);
 		o->real = o->mono + hot->real_ns;
 		if (!front_has(h->page, hot))
-			tk__hands_mirror(h, hot, sn->w);
+			tk__hands_mirror(h, hot, sn->w,
+			    tk__hands_hist_exact_off(h->page, sn->cold.seq));
 		return 0;
 	}
 	if (d >= TK_HANDS_HALF_RANGE && hot->base_count - c <= span) {

@@ -71,13 +71,8 @@ hist_entry(const struct tk__hands_page *pg, uint64_t seq, uint64_t epoch_seq,
 	s->mult = tk__load_relaxed(&e->mult);
 	s->base_ns = tk__load_relaxed(&e->base_ns);
 	s->real_ns = tk__load_relaxed(&e->real_ns);
-#ifdef TK_HANDS_HIST_V
 	s->v_ns = tk__load_relaxed(&e->v_ns);
 	off = tk__load_relaxed(&e->exact_off);
-#else
-	s->v_ns = TK_TICKS_V_NONE;
-	off = 0;
-#endif
 	if (tk__load_relaxed(&e->seq) != seq ||
 	    tk__th_read_retry_even(&e->gen, gen))
 		return 1;
@@ -147,11 +142,7 @@ slot_load(const struct tk__hands_page *pg, unsigned slot, uint64_t seq18,
 		s->exact_count = e.exact_count;
 	} else {
 		s->v_ns = TK_TICKS_V_NONE;
-#ifdef TK_HANDS_HIST_V
 		s->exact_count = s->windup_count;
-#else
-		s->exact_count = s->base_count;
-#endif
 	}
 	return 0;
 }
@@ -329,27 +320,6 @@ tk__hands_timebase(
 	return tk__timebase_write(buf, size, &hdr, hist_get, &c, c.n);
 }
 
-#ifdef TK_HANDS_HIST_V
-void
-tk__hands_hist_append(struct tk__hands *h, const struct tk__hands_hot *hot,
-    uint64_t seq, int64_t v_ns, uint32_t exact_off)
-{
-	struct tk__hands_hist *e = &h->page->hist[seq & (TK_HANDS_NHIST - 1u)];
-	uint32_t odd;
-
-	if (!tk__th_claim(&e->gen, &odd))
-		return; /* a stopped writer has it: this entry is missing */
-	tk__store_relaxed(&e->exact_off, exact_off);
-	tk__store_relaxed(&e->seq, seq);
-	tk__store_relaxed(&e->base_count, hot->base_count);
-	tk__store_relaxed(&e->windup_count, hot->windup_count);
-	tk__store_relaxed(&e->mult, hot->mult);
-	tk__store_relaxed(&e->real_ns, hot->real_ns);
-	tk__store_relaxed(&e->base_ns, hot->base_ns);
-	tk__store_relaxed(&e->v_ns, v_ns);
-	tk__th_release(&e->gen, odd);
-}
-
 uint32_t
 tk__hands_hist_exact_off(const struct tk__hands_page *pg, uint64_t seq)
 {
@@ -359,4 +329,3 @@ tk__hands_hist_exact_off(const struct tk__hands_page *pg, uint64_t seq)
 		return TK_HANDS_EXACT_NONE;
 	return (uint32_t)(s.exact_count - s.base_count);
 }
-#endif

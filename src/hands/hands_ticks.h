@@ -33,20 +33,8 @@ int64_t tk__hands_history_ns(struct tk__hands *h);
 long tk__hands_timebase(
     struct tk__hands *h, void *buf, size_t size, const char *kind);
 
-#ifdef TK_HANDS_HIST_V
-/*
- * The history entry of publication seq, written by the winder that
- * published it (src/hands/hands_wind.c): the hands, the closing value V
- * readers answered until the publication, and exact_off, the counter read
- * just after the publishing CAS less base_count (TK_HANDS_EXACT_NONE when
- * it is not inside the range).
- */
-void tk__hands_hist_append(struct tk__hands *h, const struct tk__hands_hot *hot,
-    uint64_t seq, int64_t v_ns, uint32_t exact_off);
-
 /* The exact_off of publication seq's entry, or TK_HANDS_EXACT_NONE. */
 uint32_t tk__hands_hist_exact_off(
     const struct tk__hands_page *pg, uint64_t seq);
-#endif
 
 #endif /* TK_HANDS_TICKS_H */

@@ -180,7 +180,8 @@ kernel_gone_slow(struct tk__hands *h, struct tk__hands_cold *nc,
 
 /* The history entry of publication seq (src/hands/hands_ticks.c). */
 static void
-hist_append(struct tk__hands *h, const struct tk__hands_hot *hot, uint64_t seq)
+hist_append(struct tk__hands *h, const struct tk__hands_hot *hot, uint64_t seq,
+    int64_t v_ns, uint32_t exact_off)
 {
 	unsigned i = (unsigned)(seq & (TK_HANDS_NHIST - 1u));
 	struct tk__hands_hist *e = &h->page->hist[i];
@@ -188,14 +189,14 @@ hist_append(struct tk__hands *h, const struct tk__hands_hot *hot, uint64_t seq)
 
 	if (!tk__hands_claim(&e->gen, 0, TK_HELD_HIST, i, &from))
 		return; /* a stopped writer has it: this entry is missing */
-	tk__store_relaxed(&e->flags, hot->flags);
+	tk__store_relaxed(&e->exact_off, exact_off);
 	tk__store_relaxed(&e->seq, seq);
 	tk__store_relaxed(&e->base_count, hot->base_count);
 	tk__store_relaxed(&e->windup_count, hot->windup_count);
 	tk__store_relaxed(&e->mult, hot->mult);
-	tk__store_relaxed(&e->k_ns, hot->k_ns);
 	tk__store_relaxed(&e->real_ns, hot->real_ns);
 	tk__store_relaxed(&e->base_ns, hot->base_ns);
+	tk__store_relaxed(&e->v_ns, v_ns);
 	tk__hands_release(&e->gen, TK_HELD_HIST, tk__hands_copy_next(from));
 }
 
@@ -207,7 +208,8 @@ same_hands(uint64_t a, uint64_t b)
 }
 
 static void
-mirror(struct tk__hands *h, const struct tk__hands_hot *hot, uint64_t w)
+mirror(struct tk__hands *h, const struct tk__hands_hot *hot, uint64_t w,
+    uint32_t exact_off)
 {
 	struct tk__hands_page *pg = h->page;
 	struct tk__hands_front f;
@@ -225,6 +227,7 @@ mirror(struct tk__hands *h, const struct tk__hands_hot *hot, uint64_t w)
 	 */
 	if (!same_hands(tk__load_acquire(&pg->pub.word), w))
 		f.span = 0;
+	tk__store_relaxed(&pg->front.exact_off, exact_off);
 	tk__store_relaxed(&pg->front.base_count, f.base_count);
 	tk__store_relaxed(&pg->front.span, f.span);
 	tk__store_relaxed(&pg->front.mult, f.mult);
@@ -244,12 +247,12 @@ mirror(struct tk__hands *h, const struct tk__hands_hot *hot, uint64_t w)
 
 /* noinline: the frame it gives tk__hands_held_begin() must be its own. */
 __attribute__((noinline)) void
-tk__hands_mirror(
-    struct tk__hands *h, const struct tk__hands_hot *hot, uint64_t w)
+tk__hands_mirror(struct tk__hands *h, const struct tk__hands_hot *hot,
+    uint64_t w, uint32_t exact_off)
 {
 	if (tk__hands_held_begin(h, (uintptr_t)__builtin_frame_address(0)) != 0)
 		return;
-	mirror(h, hot, w);
+	mirror(h, hot, w, exact_off);
 	tk__hands_held_end();
 }
 
@@ -327,7 +330,8 @@ wind_closed(struct tk__hands *h, const struct tk__hands_snap *sn, uint64_t wc,
 	struct tk__hands_plan_in in = { 0 };
 	struct tk__hands_plan_out out;
 	unsigned cur = tk__hands_w_slot(wc);
-	uint64_t wn, exp = wc;
+	uint64_t wn, exp = wc, seen;
+	uint32_t exact;
 	int64_t bmin = tk__hands_max(vclose, sn->base);
 	int err, slot;
 
@@ -391,6 +395,15 @@ wind_closed(struct tk__hands *h, const struct tk__hands_snap *sn, uint64_t wc,
 		tk__hands_stat(&pg->stats.lost);
 		return -EAGAIN;
 	}
+	/*
+	 * Until here readers could still answer vclose: ticks taken before
+	 * this counter value are not converted exactly (docs/ticks.md).
+	 */
+	seen = h->counter(1) - out.hot.base_count;
+	exact = seen < out.hot.windup_count - out.hot.base_count &&
+	        seen < TK_HANDS_EXACT_NONE
+	    ? (uint32_t)seen
+	    : TK_HANDS_EXACT_NONE;
 	tk__hands_held_drop(TK_HELD_PIN); /* current now: the word names it */
 	if (sn->has_hands)
 		ring_unpin(&pg->ring[cur].hot);
@@ -406,8 +419,8 @@ wind_closed(struct tk__hands *h, const struct tk__hands_snap *sn, uint64_t wc,
 		tk__hands_stat(&pg->stats.anomalies);
 	pause_at(h, TK_HANDS_AT_PUBLISHED);
 	tk__hands_memo_write(h, out.cold.rate, out.cold.rate_len);
-	mirror(h, &out.hot, wn);
-	hist_append(h, &out.hot, out.cold.seq);
+	hist_append(h, &out.hot, out.cold.seq, vclose, exact);
+	mirror(h, &out.hot, wn, exact);
 	return 0;
 }
 
