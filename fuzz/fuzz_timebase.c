@@ -11,7 +11,7 @@
  * record can say may give any time, but never a crash, a read outside the
  * record, or a status other than TK_TICKS_* or -EINVAL.
  *
- * Built and run by fuzz/run-fuzz-timebase.sh (clang -fsanitize=fuzzer,
+ * Built and run by fuzz/run-fuzz.sh timebase (clang -fsanitize=fuzzer,
  * address,undefined).  Built with -DTK_FUZZ_SEEDS instead, it is a program
  * that writes seed records into the directory it is given.
  */

@@ -7,7 +7,8 @@
  * (tk__tt_cb_eval, tk__tt_vm_eval, tk__tt_fb_eval).  Whatever the bytes,
  * the readers must return, and any interval they give must be ordered
  * (earliest <= latest) and, when no bound is claimed, the whole range.
- * Run under ASan and UBSan: no overflow, no out-of-bounds read.
+ * Run under ASan and UBSan: no overflow, no out-of-bounds read.  Built
+ * and run by fuzz/run-fuzz.sh truetime.
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -163,7 +163,8 @@ TK_API uint64_t tk_ticks_ordered(void);
 
 struct tk_ticks_info {
 	const char *unit; /* "tsc" (the CPU counter) or "ns" */
-	uint64_t hz; /* ticks per second as measured; 10^9 for "ns" */
+	uint64_t hz; /* ticks per second as measured; 10^9 for "ns"; 0
+		        until first measured, ~0.3 ms after the first read */
 	int64_t history_ns; /* ticks this old convert exactly (at least) */
 };
 
@@ -182,8 +183,11 @@ enum tk_ticks_status {
 
 /*
  * A tick as CLOCK_MONOTONIC and CLOCK_REALTIME ns: a TK_TICKS_* status
- * (>= 0), or a negative errno.  Monotone: ticks a <= b give times
- * conv(a) <= conv(b).  Lock-free, async-signal-safe, no system call.
+ * (>= 0), or a negative errno (-EAGAIN: the clock's state kept changing
+ * under the conversion, or the kernel clock failed).  Monotone: ticks
+ * a <= b give times conv(a) <= conv(b).  A tick past the clock's current
+ * hands winds them first, as a read would.  Lock-free, async-signal-safe,
+ * no system call while the hands run.
  */
 TK_API int tk_ticks_to_ns_checked(
     uint64_t ticks, int64_t *mono_ns, int64_t *real_ns);
@@ -194,9 +198,10 @@ TK_API int64_t tk_ticks_to_realtime_ns(uint64_t ticks);
 /*
  * A timebase record: the counter-to-time segments this process kept, in
  * the versioned little-endian format of docs/ticks.md, for converting
- * ticks offline.  With buf NULL, the size a record needs now; else the
- * bytes written to buf, or -ENOSPC when size is too small.  -ENOSYS when
- * ticks are ns (nothing to record).
+ * ticks offline.  With buf NULL, the most a record can take (the history
+ * may grow between two calls); else the bytes written to buf, or -ENOSPC
+ * when size is too small.  -ENOSYS when ticks are ns (nothing to record);
+ * -EAGAIN while the clock has no hands yet.
  */
 TK_API long tk_timebase_export(void *buf, size_t size);
 

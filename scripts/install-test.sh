@@ -284,8 +284,8 @@ ok "version $version, cflags '$pc_cflags', libs '$pc_libs' (--static alike)"
 mkdir -p "$work/src"
 cp -R "$top/examples" "$top/tests/cxx" "$work/src/"
 ex=$work/src/examples
-examples="latency logger clock_gettime_dropin"
-cflags=(-std=c11 -O2 -Wall -Wextra -Werror)
+examples="latency logger clock_gettime_dropin ticks_logger"
+cflags=(-std=c11 -O2 -Wall -Wextra -Werror -pthread)
 
 # check_* BIN [how]: run one program and judge its output.
 check_latency() {
@@ -328,6 +328,21 @@ check_clock_gettime_dropin() {
 	printf '%s\n' "$out" | tail -n 1 | grep -q '^PASS' ||
 		fail "$1: no PASS line"
 	echo "$(printf '%s\n' "$out" | grep -c '^CLOCK_.* ok ') clocks agree"
+}
+check_ticks_logger() {
+	local out lines
+	out=$("$@" 2 2 "$work/ticks_logger.tkb") || {
+		printf '%s\n' "$out" >&2
+		fail "$1 exited $?"
+	}
+	lines=$(printf '%s\n' "$out" |
+		grep -Ec '^[0-9]+\.[0-9]{9}  thread [01]  message [01]  ')
+	[ "$lines" = 4 ] && printf '%s\n' "$out" | grep -q ' 0 went back$' &&
+		[ -s "$work/ticks_logger.tkb" ] || {
+		printf '%s\n' "$out" >&2
+		fail "$1: not 4 log lines, none back, and a record"
+	}
+	printf '%s\n' "$out" | grep 'exact,'
 }
 check_cxx() {
 	local out

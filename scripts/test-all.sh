@@ -15,7 +15,9 @@
 #    6  aarch64    cross build, suites under qemu-user
 #    6  riscv64    the same for riscv64
 #    7  freebsd    the FreeBSD compile check (clang, x86_64 and aarch64)
-#    8  fuzz       the ELF-lookup fuzzer for TK_FUZZ_SECONDS (default 60)
+#    8  fuzz       the three fuzzers (the vDSO ELF lookup, the timebase
+#                  record, the bounded-time segments), TK_FUZZ_SECONDS each
+#                  (default 40)
 #    9  readme     the README's install command without cmocka, then the
 #                  README's consumers (scripts/readme-install-test.sh)
 #   10  subproject timekeep through add_subdirectory, nothing private
@@ -37,7 +39,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 jobs=$(nproc 2>/dev/null || echo 2)
-fuzz_seconds=${TK_FUZZ_SECONDS:-60}
+fuzz_seconds=${TK_FUZZ_SECONDS:-40}
 logs=${TK_LOG_DIR:-$top/build-logs}
 steps=" ${TK_STEPS:-all} "
 steps=${steps//,/ }
@@ -147,7 +149,7 @@ step_freebsd() {
 
 step_fuzz() {
 	have clang || return 77
-	bash fuzz/run-fuzz.sh "$fuzz_seconds"
+	bash fuzz/run-fuzz.sh all "$fuzz_seconds"
 }
 
 step_readme() {
