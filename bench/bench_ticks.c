@@ -333,17 +333,130 @@ compare(const char *what, double r, double target)
 	    r <= target ? "met" : "NOT MET");
 }
 
+/*
+ * The 500 ms old tick in a history wound every 10 ms, as a program that
+ * reads its clock winds it: rounds of 20 ms of reading and a short loop.
+ */
+static void
+series_old(double *v, long rounds, long calls, const struct tk_ticks_info *ti,
+    int counter)
+{
+	long r;
+	int k;
+
+	for (r = 0; r < rounds; r++) {
+		int64_t t0;
+
+		keep_reading(20000000);
+		t_old =
+		    tk_ticks_ordered() - (counter ? ti->hz / 2 : 500000000u);
+		/* A tick inside kept hands, not in a gap between them. */
+		for (k = 0; k < 20 &&
+		     tk_ticks_to_ns_checked(t_old, NULL, NULL) !=
+		         TK_TICKS_EXACT;
+		     k++)
+			t_old -= counter ? ti->hz / 1000 : 1000000u;
+		t0 = cpu_ns();
+		loops[C_CONV_OLD_REG]((uint64_t)calls / 20);
+		v[r] = (double)(cpu_ns() - t0) / (double)(calls / 20);
+	}
+}
+
+/* The other candidates, interleaved, the order rotated every round. */
+static void
+series_rotated(double **v, long rounds, long calls,
+    const struct tk_ticks_info *ti, int counter)
+{
+	long r;
+	int k;
+
+	for (r = 0; r < rounds; r++) {
+		(void)tk_nanotime();
+		t_now = tk_ticks_ordered();
+		t_old = t_now - (counter ? ti->hz / 2 : 500000000u);
+		for (k = 0; k < C_CONV_OLD_REG; k++) {
+			int c = (int)((k + r) % C_CONV_OLD_REG);
+			int64_t t0;
+
+			if (!counter && (c == C_RDTSC || c == C_RDTSCP))
+				continue;
+			/* Keep the current tick current. */
+			if (c == C_CONV_NOW) {
+				(void)tk_nanotime();
+				t_now = tk_ticks_ordered();
+			}
+			t0 = cpu_ns();
+			loops[c]((uint64_t)calls);
+			v[c][r] = (double)(cpu_ns() - t0) / (double)calls;
+		}
+	}
+}
+
+static void
+print_machine(const struct tk_ticks_info *ti, long rounds, long calls)
+{
+	char model[128] = "unknown CPU", cs[64] = "unknown", date[40];
+	struct utsname u;
+	time_t now = time(NULL);
+
+	if (uname(&u) != 0)
+		memset(&u, 0, sizeof(u));
+	first_line("/proc/cpuinfo", "model name", model, sizeof(model));
+	first_line("/sys/devices/system/clocksource/clocksource0/"
+	           "current_clocksource",
+	    NULL, cs, sizeof(cs));
+	strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S UTC", gmtime(&now));
+	printf("bench_ticks, %s\n", date);
+	printf("cpu     %s\n", model);
+	printf("kernel  %s %s, clocksource %s\n", u.sysname, u.release, cs);
+	printf("source  %s (timekeep %s), ticks in %s at %" PRIu64
+	       " Hz, history %.2f s\n",
+	    tk_source(), tk_version(), ti->unit, ti->hz,
+	    (double)ti->history_ns / 1e9);
+	printf("method  %ld rounds x %ld calls, order rotated per round, "
+	       "timed by thread CPU\n        time, median ns/call\n\n",
+	    rounds, calls);
+}
+
+static void
+print_ratios(const double *med, int counter, int st_old)
+{
+	double part = med[C_NANOTIME] - med[C_RDTSCP];
+
+	printf("\n  (a 500 ms old tick of the first series converts %s)\n",
+	    st_old == TK_TICKS_EXACT              ? "EXACT"
+	        : st_old == TK_TICKS_EXTRAPOLATED ? "EXTRAPOLATED"
+	                                          : "CLAMPED");
+	printf("\n  %-52s %7s  %s\n", "comparison", "ratio", "target");
+	if (counter) {
+		compare("tk_ticks / " BASE_RELAXED " (inline)",
+		    med[C_TICKS] / med[C_RDTSC], 1.05);
+		compare("tk_ticks_ordered / " BASE_ORDERED " (inline)",
+		    med[C_TICKS_ORD] / med[C_RDTSCP], 1.05);
+		printf("  %-52s %7.2f ns\n",
+		    "conversion part: tk_nanotime - " BASE_ORDERED, part);
+		compare("tk_ticks_to_ns(current) / that part",
+		    part > 0 ? med[C_CONV_NOW] / part : 1e9, 1.5);
+		compare("tk_ticks_to_ns(current) / mulhi + add",
+		    med[C_CONV_NOW] / med[C_MULHI], 1.5);
+	} else {
+		printf("  (ticks are ns on source %s: the counter targets do "
+		       "not apply)\n",
+		    tk_source());
+	}
+	compare("tk_ticks_to_ns(500 ms old, read every 10 ms), ns",
+	    med[C_CONV_OLD_REG], 30);
+	printf("\nRatios are of medians in one run.  This program reports; "
+	       "it never fails on\nspeed.\n");
+}
+
 int
 main(int argc, char **argv)
 {
-	double *v[NCAND], med[NCAND], lo[NCAND], hi[NCAND], part;
-	char model[128] = "unknown CPU", cs[64] = "unknown", date[40];
-	long rounds = 31, calls = 200000, r;
+	double *v[NCAND], med[NCAND], lo[NCAND], hi[NCAND];
+	long rounds = 31, calls = 200000;
 	struct tk_ticks_info ti;
-	int i, k, counter;
-	int64_t st_old = -1;
-	struct utsname u;
-	time_t now;
+	int i, counter, st_old;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--rounds") == 0)
@@ -368,72 +481,15 @@ main(int argc, char **argv)
 	keep_reading(1200000000);
 	tk_ticks_info(&ti);
 	counter = strcmp(ti.unit, "ns") != 0 && BASE_RELAXED != NULL;
-	/*
-	 * The 500 ms old tick in a history wound as a program that reads its
-	 * clock winds it (hands every 10 ms): its own series, first, rounds
-	 * of 20 ms of reading and a short timed loop.
-	 */
-	for (r = 0; r < rounds; r++) {
-		int64_t t0;
-
-		keep_reading(20000000);
-		t_old = tk_ticks_ordered() - (counter ? ti.hz / 2 : 500000000u);
-		/* A tick inside kept hands, not in a gap between them. */
-		for (k = 0; k < 20 &&
-		     tk_ticks_to_ns_checked(t_old, NULL, NULL) !=
-		         TK_TICKS_EXACT;
-		     k++)
-			t_old -= counter ? ti.hz / 1000 : 1000000u;
-		t0 = cpu_ns();
-		loops[C_CONV_OLD_REG]((uint64_t)calls / 20);
-		v[C_CONV_OLD_REG][r] =
-		    (double)(cpu_ns() - t0) / (double)(calls / 20);
-	}
+	series_old(v[C_CONV_OLD_REG], rounds, calls, &ti, counter);
 	st_old = tk_ticks_to_ns_checked(t_old, NULL, NULL);
-	for (r = 0; r < rounds; r++) {
-		(void)tk_nanotime();
-		t_now = tk_ticks_ordered();
-		t_old = t_now - (counter ? ti.hz / 2 : 500000000u);
-		for (k = 0; k < C_CONV_OLD_REG; k++) {
-			int c = (int)((k + r) % C_CONV_OLD_REG);
-			int64_t t0;
-
-			if (!counter && (c == C_RDTSC || c == C_RDTSCP))
-				continue;
-			/* Keep the current tick current. */
-			if (c == C_CONV_NOW) {
-				(void)tk_nanotime();
-				t_now = tk_ticks_ordered();
-			}
-			t0 = cpu_ns();
-			loops[c]((uint64_t)calls);
-			v[c][r] = (double)(cpu_ns() - t0) / (double)calls;
-		}
-	}
+	series_rotated(v, rounds, calls, &ti, counter);
 	for (i = 0; i < NCAND; i++) {
 		med[i] = median(v[i], (size_t)rounds);
 		lo[i] = v[i][0];
 		hi[i] = v[i][rounds - 1];
 	}
-
-	now = time(NULL);
-	if (uname(&u) != 0)
-		memset(&u, 0, sizeof(u));
-	first_line("/proc/cpuinfo", "model name", model, sizeof(model));
-	first_line("/sys/devices/system/clocksource/clocksource0/"
-	           "current_clocksource",
-	    NULL, cs, sizeof(cs));
-	strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S UTC", gmtime(&now));
-	printf("bench_ticks, %s\n", date);
-	printf("cpu     %s\n", model);
-	printf("kernel  %s %s, clocksource %s\n", u.sysname, u.release, cs);
-	printf("source  %s (timekeep %s), ticks in %s at %" PRIu64
-	       " Hz, history %.2f s\n",
-	    tk_source(), tk_version(), ti.unit, ti.hz,
-	    (double)ti.history_ns / 1e9);
-	printf("method  %ld rounds x %ld calls, order rotated per round, "
-	       "timed by thread CPU\n        time, median ns/call\n\n",
-	    rounds, calls);
+	print_machine(&ti, rounds, calls);
 	printf("  %-52s %8s %8s %8s\n", "candidate", "ns/call", "min", "max");
 	for (i = 0; i < NCAND; i++) {
 		if (!counter && (i == C_RDTSC || i == C_RDTSCP))
@@ -441,32 +497,7 @@ main(int argc, char **argv)
 		printf("  %-52s %8.2f %8.2f %8.2f\n", names[i], med[i], lo[i],
 		    hi[i]);
 	}
-	printf("\n  (a 500 ms old tick of the first series converts %s)\n",
-	    st_old == TK_TICKS_EXACT              ? "EXACT"
-	        : st_old == TK_TICKS_EXTRAPOLATED ? "EXTRAPOLATED"
-	                                          : "CLAMPED");
-	part = med[C_NANOTIME] - med[C_RDTSCP];
-	printf("\n  %-52s %7s  %s\n", "comparison", "ratio", "target");
-	if (counter) {
-		compare("tk_ticks / " BASE_RELAXED " (inline)",
-		    med[C_TICKS] / med[C_RDTSC], 1.05);
-		compare("tk_ticks_ordered / " BASE_ORDERED " (inline)",
-		    med[C_TICKS_ORD] / med[C_RDTSCP], 1.05);
-		printf("  %-52s %7.2f ns\n",
-		    "conversion part: tk_nanotime - " BASE_ORDERED, part);
-		compare("tk_ticks_to_ns(current) / that part",
-		    part > 0 ? med[C_CONV_NOW] / part : 1e9, 1.5);
-		compare("tk_ticks_to_ns(current) / mulhi + add",
-		    med[C_CONV_NOW] / med[C_MULHI], 1.5);
-	} else {
-		printf("  (ticks are ns on source %s: the counter targets do "
-		       "not apply)\n",
-		    tk_source());
-	}
-	compare("tk_ticks_to_ns(500 ms old, read every 10 ms), ns",
-	    med[C_CONV_OLD_REG], 30);
-	printf("\nRatios are of medians in one run.  This program reports; "
-	       "it never fails on\nspeed.\n");
+	print_ratios(med, counter, st_old);
 	for (i = 0; i < NCAND; i++)
 		free(v[i]);
 	return 0;

@@ -318,70 +318,57 @@ sample_wide(struct tk__hands *h, const struct tk__hands_snap *sn,
 	return (double)w * rate > (double)TK_HANDS_WIDE_NS;
 }
 
-/*
- * The second half of a windup, holding the closing word wc: plan from the
- * sample, write a slot, publish by CAS from wc.  0, or why not.
- */
+/* Sample the kernel (again if too wide) and fill in what a plan needs. */
 static int
-wind_closed(struct tk__hands *h, const struct tk__hands_snap *sn, uint64_t wc,
-    int64_t vclose)
+plan_input(struct tk__hands *h, const struct tk__hands_snap *sn, int64_t vclose,
+    struct tk__hands_plan_in *in)
 {
 	struct tk__hands_page *pg = h->page;
-	struct tk__hands_plan_in in = { 0 };
-	struct tk__hands_plan_out out;
-	unsigned cur = tk__hands_w_slot(wc);
-	uint64_t wn, exp = wc, seen;
-	uint32_t exact;
-	int64_t bmin = tk__hands_max(vclose, sn->base);
-	int err, slot;
+	int err;
 
-	err = tk__hands_sample(h, &in.s, WIND_BRACKETS, 1);
-	if (err == 0 && sample_wide(h, sn, &in.s)) {
+	err = tk__hands_sample(h, &in->s, WIND_BRACKETS, 1);
+	if (err == 0 && sample_wide(h, sn, &in->s)) {
 		tk__hands_stat(&pg->stats.resampled);
-		err = tk__hands_sample(h, &in.s, WIND_BRACKETS, 1);
+		err = tk__hands_sample(h, &in->s, WIND_BRACKETS, 1);
 	}
-	if (err != 0) {
-		reopen(h, wc, vclose, sn->base);
+	if (err != 0)
 		return err;
-	}
-	in.c0 = h->counter(1);
+	in->c0 = h->counter(1);
+	in->bmin = tk__hands_max(vclose, sn->base);
 	if (!sn->has_hands)
-		bmin = tk__hands_max(bmin, in.s.k);
-	in.bmin = bmin;
-	in.hot = sn->has_hands ? &sn->hot : NULL;
-	in.cold = sn->has_hands ? &sn->cold : NULL;
+		in->bmin = tk__hands_max(in->bmin, in->s.k);
+	in->hot = sn->has_hands ? &sn->hot : NULL;
+	in->cold = sn->has_hands ? &sn->cold : NULL;
 	/* Relaxed: written at set-up or by a winder holding the word. */
-	in.cal_c = tk__load_relaxed(&pg->hdr.cal_c);
-	in.cal_k = tk__load_relaxed(&pg->hdr.cal_k);
-	in.cal_w = tk__load_relaxed(&pg->hdr.cal_w);
+	in->cal_c = tk__load_relaxed(&pg->hdr.cal_c);
+	in->cal_k = tk__load_relaxed(&pg->hdr.cal_k);
+	in->cal_w = tk__load_relaxed(&pg->hdr.cal_w);
 	if (!sn->has_hands &&
-	    tk__hands_memo_read(h, &in.memo_rate, &in.memo_len) != 0)
-		in.memo_rate = in.memo_len = 0;
-	in.interval_ns = tk__hands_tun(&h->interval_ns);
-	in.interval_min_ns = tk__hands_tun(&h->interval_min_ns);
-	in.recal_ns = tk__hands_tun(&h->recal_ns);
-	in.gap_ns = tk__hands_tun(&h->gap_ns);
-	err = tk__hands_plan(&in, &out);
-	if (err == -EAGAIN) {
-		/* The counter went back before the first hands: anchor anew. */
-		tk__hands_anchor(h, &in.s);
-		reopen(h, wc, vclose, sn->base);
-		return -EAGAIN;
-	}
-	if (err == 0 ||
-	    (sn->has_hands &&
-	        kernel_gone_slow(
-	            h, &out.cold, &in.s, tk__hands_rate_d(out.cold.rate))))
-		return disable(h, wc, bmin);
-	pause_at(h, TK_HANDS_AT_SAMPLED);
-	slot = ring_write(h, sn->has_hands ? cur : 0, &out);
-	if (slot < 0) {
-		reopen(h, wc, vclose, sn->base);
-		return -ENOSPC;
-	}
+	    tk__hands_memo_read(h, &in->memo_rate, &in->memo_len) != 0)
+		in->memo_rate = in->memo_len = 0;
+	in->interval_ns = tk__hands_tun(&h->interval_ns);
+	in->interval_min_ns = tk__hands_tun(&h->interval_min_ns);
+	in->recal_ns = tk__hands_tun(&h->recal_ns);
+	in->gap_ns = tk__hands_tun(&h->gap_ns);
+	return 0;
+}
+
+/*
+ * Make the hands in ring slot `slot` current by CAS from the closing word
+ * wc: the new word, or 0 if a reader reopened wc meanwhile.  *exact: the
+ * counter just after, less the hands' base (TK_HANDS_EXACT_NONE when that
+ * is past their range).
+ */
+static uint64_t
+publish(struct tk__hands *h, uint64_t wc, int slot, unsigned cur, int has_old,
+    const struct tk__hands_hot *hot, uint32_t *exact)
+{
+	struct tk__hands_page *pg = h->page;
+	uint64_t exp = wc, seen, wn;
+
 	wn = tk__hands_w_make((unsigned)slot, 0, tk__hands_w_seq(wc) + 1,
-	    out.hot.floor_ns, out.hot.floor_ns);
-	if (sn->has_hands)
+	    hot->floor_ns, hot->floor_ns);
+	if (has_old)
 		tk__hands_held_note(TK_HELD_UNPIN, cur);
 	/*
 	 * CAS, release: the slot (its release store) is visible before the
@@ -393,30 +380,81 @@ wind_closed(struct tk__hands *h, const struct tk__hands_snap *sn, uint64_t wc,
 		tk__hands_held_drop(TK_HELD_PIN);
 		tk__hands_held_drop(TK_HELD_UNPIN);
 		tk__hands_stat(&pg->stats.lost);
-		return -EAGAIN;
+		return 0;
 	}
 	/*
-	 * Until here readers could still answer vclose: ticks taken before
-	 * this counter value are not converted exactly (docs/ticks.md).
+	 * Until here readers could still answer the closing V: ticks taken
+	 * before this counter value are not converted exactly (docs/ticks.md).
 	 */
-	seen = h->counter(1) - out.hot.base_count;
-	exact = seen < out.hot.windup_count - out.hot.base_count &&
+	seen = h->counter(1) - hot->base_count;
+	*exact = seen < hot->windup_count - hot->base_count &&
 	        seen < TK_HANDS_EXACT_NONE
 	    ? (uint32_t)seen
 	    : TK_HANDS_EXACT_NONE;
 	tk__hands_held_drop(TK_HELD_PIN); /* current now: the word names it */
-	if (sn->has_hands)
+	if (has_old)
 		ring_unpin(&pg->ring[cur].hot);
 	tk__hands_held_drop(TK_HELD_UNPIN);
-	tk__hands_stat(&pg->stats.windups);
-	if (out.cold.kind == TK_HANDS_K_STEP)
-		tk__hands_stat(&pg->stats.steps);
-	else if (out.cold.kind == TK_HANDS_K_SLOW)
-		tk__hands_stat(&pg->stats.slowdowns);
-	else if (out.cold.kind == TK_HANDS_K_RESET)
-		tk__hands_stat(&pg->stats.resets);
-	if (out.anomaly)
-		tk__hands_stat(&pg->stats.anomalies);
+	return wn;
+}
+
+static void
+count_windup(struct tk__hands_stats *st, const struct tk__hands_plan_out *out)
+{
+	tk__hands_stat(&st->windups);
+	if (out->cold.kind == TK_HANDS_K_STEP)
+		tk__hands_stat(&st->steps);
+	else if (out->cold.kind == TK_HANDS_K_SLOW)
+		tk__hands_stat(&st->slowdowns);
+	else if (out->cold.kind == TK_HANDS_K_RESET)
+		tk__hands_stat(&st->resets);
+	if (out->anomaly)
+		tk__hands_stat(&st->anomalies);
+}
+
+/*
+ * The second half of a windup, holding the closing word wc: plan from the
+ * sample, write a slot, publish by CAS from wc, then copy the new hands to
+ * the rate memo, the history and the front.  0, or why not.
+ */
+static int
+wind_closed(struct tk__hands *h, const struct tk__hands_snap *sn, uint64_t wc,
+    int64_t vclose)
+{
+	struct tk__hands_plan_in in = { 0 };
+	struct tk__hands_plan_out out;
+	unsigned cur = tk__hands_w_slot(wc);
+	uint64_t wn;
+	uint32_t exact = TK_HANDS_EXACT_NONE;
+	int err, slot;
+
+	err = plan_input(h, sn, vclose, &in);
+	if (err != 0) {
+		reopen(h, wc, vclose, sn->base);
+		return err;
+	}
+	err = tk__hands_plan(&in, &out);
+	if (err == -EAGAIN) {
+		/* The counter went back before the first hands: anchor anew. */
+		tk__hands_anchor(h, &in.s);
+		reopen(h, wc, vclose, sn->base);
+		return -EAGAIN;
+	}
+	if (err == 0 ||
+	    (sn->has_hands &&
+	        kernel_gone_slow(
+	            h, &out.cold, &in.s, tk__hands_rate_d(out.cold.rate))))
+		return disable(h, wc, in.bmin);
+	pause_at(h, TK_HANDS_AT_SAMPLED);
+	slot = ring_write(h, sn->has_hands ? cur : 0, &out);
+	if (slot < 0) {
+		reopen(h, wc, vclose, sn->base);
+		return -ENOSPC;
+	}
+	wn = publish(h, wc, slot, cur, sn->has_hands, &out.hot, &exact);
+	if (wn == 0)
+		return -EAGAIN;
+	count_windup(&h->page->stats, &out);
 	pause_at(h, TK_HANDS_AT_PUBLISHED);
 	tk__hands_memo_write(h, out.cold.rate, out.cold.rate_len);
 	hist_append(h, &out.hot, out.cold.seq, vclose, exact);
