@@ -11,6 +11,7 @@ if(TK_OS STREQUAL "linux")
 		src/truetime/truetime.c
 		src/truetime/tt_file.c
 		src/truetime/tt_vmclock.c
+		src/truetime/tt_vmclock_eval.c
 		src/truetime/tt_clockbound.c
 		src/truetime/tt_fbclock.c
 		src/truetime/tt_adjtimex.c)

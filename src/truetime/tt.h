@@ -2,9 +2,10 @@
 /*
  * Bounded time (tk_truetime): the contract between src/truetime/truetime.c,
  * which chooses a provider once and serves the public entry points, and the
- * providers, one file each:
+ * providers:
  *
- *   tt_vmclock.c	a VMClock page (Linux include/uapi/linux/vmclock-abi.h)
+ *   tt_vmclock.c	a VMClock page (Linux include/uapi/linux/vmclock-abi.h),
+ *			its publications checked in tt_vmclock_eval.c
  *   tt_clockbound.c	an AWS ClockBound segment, protocol version 2
  *			(aws/clock-bound docs/PROTOCOL.md)
  *   tt_fbclock.c	a Meta fbclock v2 segment (facebook/time

@@ -5,30 +5,15 @@
  * (Linux include/uapi/linux/vmclock-abi.h, kernel 6.13 and later; driver
  * drivers/ptp/ptp_vmclock.c, which lets user space mmap it read-only
  * from /dev/vmclock0).  Little-endian fields; every target timekeep
- * supports is little-endian.
+ * supports is little-endian.  This file maps the page and serves the
+ * reads; the page's layout is tt_vmclock_page.h, and the copy and checks
+ * of a publication, with the time and bound it gives, tt_vmclock_eval.c.
  *
- * Who writes: the hypervisor, with a seqcount: seq_count made odd, a write
- * barrier, the fields, a write barrier, seq_count made even.  Who reads:
- * the guest, as vmclock_get_crosststamp() in ptp_vmclock.c does: a copy
- * between two equal even seq_count values, with the counter read inside
- * the copy; here bounded to TK_TH_READ_TRIES passes.
- *
- * Used only when the hypervisor fills the time fields: the page's counter
- * is this CPU's (counter_id 1, the TSC, on x86-64; 0, the virtual counter,
- * on arm64), time_type is UTC or TAI (with its offset), and both
- * TIME_MAXERROR_VALID and PERIOD_MAXERROR_VALID are set.  A page without
- * them is still kept for its disruption marker, which ClockBound's check
- * needs (tk__tt_vm_marker).  Then, at counter value c:
- *   time(c) = time_sec + time_frac_sec / 2^64
- *	       + (c - counter_value) x counter_period_frac_sec / 2^(64+shift)
- *   bound(c) = time_maxerror_nanosec
- *	       + |c - counter_value| x counter_period_maxerror_rate_frac_sec
- *	         / 2^(64+shift), rounded up
- * (the same form as FreeBSD's timehands), with status synchronized or
- * free-running as clock_status says (unknown, initializing and
- * unreliable claim no bound).  This is the page's own clock, independent
- * of the kernel's CLOCK_REALTIME: it is right after a live migration
- * before NTP has recovered, which is what the page is for.
+ * A page without time for this CPU's counter is still kept for its
+ * disruption marker, which ClockBound's check needs (tk__tt_vm_marker).
+ * The page's clock is independent of the kernel's CLOCK_REALTIME: it is
+ * right after a live migration before NTP has recovered, which is what
+ * the page is for.
  *
  * Each publication (seq_count with counter_value, disruption_marker and
  * vm_generation_counter) is copied and checked once, by the first reader
@@ -45,9 +30,6 @@
  * no bound until the hypervisor publishes again (seq_count moves on),
  * and the new values are the anchor that next publication is checked
  * against.
- *
- * During a positive leap second (leap_indicator VMCLOCK_LEAP_POS) POSIX
- * time is ambiguous by a second, so the bound grows by 1 s then.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -59,82 +41,14 @@
 #include "truetime/tt.h"
 #include "truetime/tt_cache.h"
 #include "truetime/tt_pub.h"
+#include "truetime/tt_vmclock_page.h"
 
 #define VM_PATH "/dev/vmclock0"
-#define VMCLOCK_MAGIC 0x4b4c4356u /* "VCLK" */
-#define VMCLOCK_COUNTER_ARM_VCNT 0
-#define VMCLOCK_COUNTER_X86_TSC 1
-#define VMCLOCK_COUNTER_INVALID 0xff
-#define VMCLOCK_TIME_UTC 0
-#define VMCLOCK_TIME_TAI 1
-#define VMCLOCK_FLAG_TAI_OFFSET_VALID (1u << 0)
-#define VMCLOCK_FLAG_PERIOD_MAXERROR_VALID (1u << 4)
-#define VMCLOCK_FLAG_TIME_MAXERROR_VALID (1u << 6)
-#define VMCLOCK_FLAG_VM_GEN_COUNTER_PRESENT (1u << 8)
-#define VMCLOCK_STATUS_SYNCHRONIZED 2
-#define VMCLOCK_STATUS_FREERUNNING 3
-#define VMCLOCK_LEAP_POS 0x03
 /* A regular file standing in for the device holds one 4 KiB region. */
 #define VM_FILE_SIZE 4096
 
-#if defined(TK_ARCH_X86_64)
-#define VM_COUNTER_ID VMCLOCK_COUNTER_X86_TSC
-#elif defined(TK_ARCH_AARCH64)
-#define VM_COUNTER_ID VMCLOCK_COUNTER_ARM_VCNT
-#else
-#define VM_COUNTER_ID VMCLOCK_COUNTER_INVALID /* no counter of ours */
-#endif
-
-/* struct vmclock_abi, member by member (vmclock-abi.h). */
-struct vm_page {
-	uint32_t magic;
-	uint32_t size; /* of the region holding the structure */
-	uint16_t version; /* 1 */
-	uint8_t counter_id;
-	uint8_t time_type;
-	uint32_t seq_count; /* low bit: update in progress */
-	uint64_t disruption_marker;
-	uint64_t flags;
-	uint8_t pad[2];
-	uint8_t clock_status;
-	uint8_t leap_second_smearing_hint;
-	uint16_t tai_offset_sec; /* two's complement */
-	uint8_t leap_indicator;
-	uint8_t counter_period_shift;
-	uint64_t counter_value;
-	uint64_t counter_period_frac_sec; /* 2^-(64 + shift) s */
-	uint64_t counter_period_esterror_rate_frac_sec;
-	uint64_t counter_period_maxerror_rate_frac_sec;
-	uint64_t time_sec;
-	uint64_t time_frac_sec; /* 2^-64 s */
-	uint64_t time_esterror_nanosec;
-	uint64_t time_maxerror_nanosec;
-	uint64_t vm_generation_counter;
-};
-_Static_assert(offsetof(struct vm_page, seq_count) == 12, "seq_count");
-_Static_assert(offsetof(struct vm_page, clock_status) == 34, "status");
-_Static_assert(offsetof(struct vm_page, counter_value) == 40, "counter");
-_Static_assert(offsetof(struct vm_page, time_sec) == 72, "time_sec");
-_Static_assert(sizeof(struct vm_page) == 112, "112 bytes");
-_Static_assert(offsetof(struct tt_vm_head, seq_count) ==
-            offsetof(struct vm_page, seq_count) &&
-        offsetof(struct tt_vm_head, disruption_marker) ==
-            offsetof(struct vm_page, disruption_marker),
-    "tt.h's head of the page");
-/* The structure before vm_generation_counter was added. */
-#define VM_SIZE_MIN 104
-
-struct vm_snap {
-	uint32_t magic, size, seq;
-	uint16_t version, tai_offset;
-	uint8_t counter_id, time_type, status, smear, leap, shift;
-	uint64_t marker, flags, counter_value, period, est_rate, max_rate;
-	uint64_t time_sec, time_frac, esterror, maxerror, vmgen;
-	uint64_t counter; /* the counter value the copy is for */
-};
-
-static const struct vm_page *vm_page; /* chosen: time and marker */
-static const struct vm_page *vm_marker_page; /* not chosen: marker only */
+static const struct tt_vm_page *vm_page; /* chosen: time and marker */
+static const struct tt_vm_page *vm_marker_page; /* not chosen: marker only */
 TK_HIDDEN struct tt_vm_map tk__tt_vm_map;
 static size_t vm_len;
 /*
@@ -148,95 +62,12 @@ static struct tt_cache vm_cache;
 static char vm_pathbuf[256];
 static const char *vm_path = "";
 
-static int
-vm_snapshot(const struct vm_page *p, struct vm_snap *o, int live)
-{
-	for (int i = 0; i < TK_TH_READ_TRIES; i++) {
-		/*
-		 * Acquire: the fields are loaded after seq_count; pairs with
-		 * the hypervisor's write barrier before it makes seq_count
-		 * even (what ptp_vmclock.c vmclock_get_crosststamp relies
-		 * on).
-		 */
-		uint32_t seq = tk__load_acquire(&p->seq_count);
-
-		if ((seq & 1u) != 0)
-			continue;
-		o->magic = tk__load_relaxed(&p->magic);
-		o->size = tk__load_relaxed(&p->size);
-		o->version = tk__load_relaxed(&p->version);
-		o->counter_id = tk__load_relaxed(&p->counter_id);
-		o->time_type = tk__load_relaxed(&p->time_type);
-		o->marker = tk__load_relaxed(&p->disruption_marker);
-		o->flags = tk__load_relaxed(&p->flags);
-		o->status = tk__load_relaxed(&p->clock_status);
-		o->smear = tk__load_relaxed(&p->leap_second_smearing_hint);
-		o->tai_offset = tk__load_relaxed(&p->tai_offset_sec);
-		o->leap = tk__load_relaxed(&p->leap_indicator);
-		o->shift = tk__load_relaxed(&p->counter_period_shift);
-		o->counter_value = tk__load_relaxed(&p->counter_value);
-		o->period = tk__load_relaxed(&p->counter_period_frac_sec);
-		o->est_rate =
-		    tk__load_relaxed(&p->counter_period_esterror_rate_frac_sec);
-		o->max_rate =
-		    tk__load_relaxed(&p->counter_period_maxerror_rate_frac_sec);
-		o->time_sec = tk__load_relaxed(&p->time_sec);
-		o->time_frac = tk__load_relaxed(&p->time_frac_sec);
-		o->esterror = tk__load_relaxed(&p->time_esterror_nanosec);
-		o->maxerror = tk__load_relaxed(&p->time_maxerror_nanosec);
-		o->vmgen = tk__load_relaxed(&p->vm_generation_counter);
-		if (live)
-			o->counter = tk__counter_ordered();
-		/*
-		 * Acquire fence: the field loads and the counter read
-		 * complete before seq_count is loaded again; pairs with the
-		 * hypervisor's write barrier after it makes seq_count odd.
-		 */
-		tk__fence_acquire();
-		if (tk__load_relaxed(&p->seq_count) == seq) {
-			o->seq = seq;
-			return 0;
-		}
-	}
-	return -EAGAIN;
-}
-
-/* The constant part: a VMClock page of version 1 that fits the map. */
-static int
-vm_valid(const struct vm_snap *s, size_t len)
-{
-	return s->magic == VMCLOCK_MAGIC && s->version == 1 &&
-	    s->size >= VM_SIZE_MIN && s->size <= len;
-}
-
-/* Everything a bound needs is there (clock_status aside). */
-static int
-vm_has_time(const struct vm_snap *s)
-{
-	uint64_t need = VMCLOCK_FLAG_TIME_MAXERROR_VALID |
-	    VMCLOCK_FLAG_PERIOD_MAXERROR_VALID;
-
-	return s->counter_id == VM_COUNTER_ID && (s->flags & need) == need &&
-	    (s->time_type == VMCLOCK_TIME_UTC ||
-	        (s->time_type == VMCLOCK_TIME_TAI &&
-	            (s->flags & VMCLOCK_FLAG_TAI_OFFSET_VALID) != 0));
-}
-
-static uint64_t
-vm_gen(const struct vm_snap *s)
-{
-	return (s->flags & VMCLOCK_FLAG_VM_GEN_COUNTER_PRESENT) != 0 &&
-	        s->size >= sizeof(struct vm_page)
-	    ? s->vmgen
-	    : 0;
-}
-
 /*
  * floor(counts x rate / 2^(64 + shift)) in ns: the product is a 128-bit
  * fraction of a second in units of 2^-(64 + shift) s; times 10^9 split as
  * hi x 10^9 + (lo x 10^9) >> 64 so nothing overflows.  UINT64_MAX when the
  * result does not fit below 2^62.  (For tk_truetime_info: reads use the
- * per-count factors of vm_derive.)
+ * per-count factors of tk__tt_vm_derive.)
  */
 static uint64_t
 vm_scale(uint64_t counts, uint64_t rate, unsigned shift)
@@ -250,177 +81,6 @@ vm_scale(uint64_t counts, uint64_t rate, unsigned shift)
 	return ns >> 62 != 0 ? UINT64_MAX : (uint64_t)ns;
 }
 
-/* A checked publication (vm_derive), as the cache holds it. */
-enum {
-	VM_SEQ, /* the key: seq_count, counter_value, disruption_marker */
-	VM_CV, /* and vm_generation_counter as stored (flag or not) */
-	VM_MARKER,
-	VM_RAWGEN,
-	VM_GEN, /* the disruption anchor: the VM generation if flagged */
-	VM_STATUS, /* TK_TRUETIME_* as published, or the verdict */
-	VM_LIM, /* a bound while |counter - counter_value| < this; 0: never */
-	VM_BASE, /* UTC ns at counter_value */
-	VM_I, /* ns per count: VM_I + VM_F / 2^64 */
-	VM_F,
-	VM_EI, /* maximum error ns per count, the same way */
-	VM_EF,
-	VM_BOUND, /* time_maxerror_nanosec + rounding (+ 1 s in a leap) */
-	VM_NV
-};
-_Static_assert(VM_NV <= TT_CACHE_NV && VM_NV <= TT_PUB_NV,
-    "the caches hold a publication");
-
-/* rate in 2^-(64 + shift) s per count as ns per count, 64.64 (floor). */
-static void
-vm_per_count(uint64_t rate, unsigned shift, int64_t *i, int64_t *f)
-{
-	unsigned __int128 x = ((unsigned __int128)rate * 1000000000u) >> shift;
-
-	*i = (int64_t)(uint64_t)(x >> 64); /* below 10^9: rate < 2^64 */
-	*f = (int64_t)(uint64_t)x;
-}
-
-/*
- * The largest count difference whose floor(counts x (i + f / 2^64)) is at
- * most max; UINT64_MAX for a rate of 0.
- */
-static uint64_t
-vm_counts_within(int64_t i, int64_t f, int64_t max)
-{
-	unsigned __int128 rate =
-	    (unsigned __int128)(uint64_t)i << 64 | (uint64_t)f;
-	unsigned __int128 n;
-
-	if (rate == 0)
-		return UINT64_MAX;
-	n = (((unsigned __int128)(uint64_t)max + 1) << 64) - 1;
-	n /= rate;
-	return n >> 64 != 0 ? UINT64_MAX : (uint64_t)n;
-}
-
-/*
- * Check one publication, once, and derive what a read needs.  prev is
- * the cache before it (NULL: none): a disruption marker or VM generation
- * that differs from prev's makes this publication DISRUPTED, and becomes
- * the anchor the next publication is compared with.  VM_LIM folds every
- * check on the distance from the anchor into one compare: the products
- * stay below 2^62, the elapsed time within TT_AGE_MAX_NS and the error's
- * growth within TT_BOUND_MAX_NS.
- */
-static void
-vm_derive(
-    const struct vm_snap *s, size_t len, const int64_t *prev, int64_t v[VM_NV])
-{
-	uint64_t lim, l;
-	int64_t ratemax;
-
-	for (int k = 0; k < VM_NV; k++)
-		v[k] = 0;
-	v[VM_SEQ] = s->seq;
-	v[VM_CV] = (int64_t)s->counter_value;
-	v[VM_MARKER] = (int64_t)s->marker;
-	v[VM_RAWGEN] = (int64_t)s->vmgen;
-	v[VM_GEN] = (int64_t)vm_gen(s);
-	v[VM_STATUS] = TK_TRUETIME_UNKNOWN;
-	if (!vm_valid(s, len) || !vm_has_time(s) || s->period == 0 ||
-	    s->shift > 63 || s->time_sec >= (1ULL << 33) ||
-	    s->maxerror > (uint64_t)TT_BOUND_MAX_NS)
-		return;
-	if (prev != NULL &&
-	    (v[VM_MARKER] != prev[VM_MARKER] || v[VM_GEN] != prev[VM_GEN])) {
-		v[VM_STATUS] = TK_TRUETIME_DISRUPTED;
-		return;
-	}
-	if (s->status != VMCLOCK_STATUS_SYNCHRONIZED &&
-	    s->status != VMCLOCK_STATUS_FREERUNNING)
-		return;
-	v[VM_STATUS] = s->status == VMCLOCK_STATUS_SYNCHRONIZED
-	    ? TK_TRUETIME_SYNCHRONIZED
-	    : TK_TRUETIME_FREE_RUNNING;
-	vm_per_count(s->period, s->shift, &v[VM_I], &v[VM_F]);
-	vm_per_count(s->max_rate, s->shift, &v[VM_EI], &v[VM_EF]);
-	/* Keeps counts x (I or EI) + the high product below 2^63. */
-	ratemax = v[VM_I] > v[VM_EI] ? v[VM_I] : v[VM_EI];
-	lim = (uint64_t)((1LL << 62) / (ratemax + 1));
-	l = vm_counts_within(v[VM_I], v[VM_F], TT_AGE_MAX_NS);
-	lim = l < lim ? l : lim;
-	l = vm_counts_within(v[VM_EI], v[VM_EF], TT_BOUND_MAX_NS);
-	lim = l < lim ? l : lim;
-	v[VM_LIM] = (int64_t)(lim + 1);
-	v[VM_BASE] = (int64_t)s->time_sec * TK_NSEC_PER_SEC +
-	    (int64_t)tk__frac_to_units(s->time_frac, 1000000000u);
-	if (s->time_type == VMCLOCK_TIME_TAI)
-		v[VM_BASE] -= (int64_t)(int16_t)s->tai_offset * TK_NSEC_PER_SEC;
-	/*
-	 * +1 for the floors of the time, +1 for those of the error, +1 for
-	 * the error's growth rounded up.
-	 */
-	v[VM_BOUND] = (int64_t)s->maxerror + 3;
-	if (s->leap == VMCLOCK_LEAP_POS)
-		v[VM_BOUND] += TK_NSEC_PER_SEC;
-}
-
-/* The values of a checked publication that a read computes with. */
-struct vm_pub {
-	uint64_t cv, lim, i, f, ei, ef;
-	int64_t base, bound, status;
-};
-
-static inline __attribute__((always_inline)) struct vm_pub
-vm_pub_of(const int64_t v[VM_NV])
-{
-	struct vm_pub p = { (uint64_t)v[VM_CV], (uint64_t)v[VM_LIM],
-		(uint64_t)v[VM_I], (uint64_t)v[VM_F], (uint64_t)v[VM_EI],
-		(uint64_t)v[VM_EF], v[VM_BASE], v[VM_BOUND], v[VM_STATUS] };
-
-	return p;
-}
-
-/* The interval a checked publication gives at counter value c. */
-static inline __attribute__((always_inline)) void
-vm_claim(struct vm_pub p, uint64_t c, struct tk_truetime *r)
-{
-	uint64_t delta = c - p.cv;
-	int64_t el, err;
-
-	/* A counter before the anchor is rare: a branch, not a cmov. */
-	if (TK_UNLIKELY((int64_t)delta < 0)) {
-		delta = 0 - delta;
-		if (TK_UNLIKELY(delta >= p.lim))
-			goto none;
-		el = (int64_t)(delta * p.i + tt_mulhi(delta, p.f));
-		err = (int64_t)(delta * p.ei + tt_mulhi(delta, p.ef));
-		tt_interval(r, p.base - el, p.bound + err, 0, (int)p.status);
-		return;
-	}
-	if (TK_UNLIKELY(delta >= p.lim))
-		goto none;
-	el = (int64_t)(delta * p.i + tt_mulhi(delta, p.f));
-	err = (int64_t)(delta * p.ei + tt_mulhi(delta, p.ef));
-	tt_interval(r, p.base + el, p.bound + err, el, (int)p.status);
-	return;
-none:
-	tt_unknown(r,
-	    p.status == TK_TRUETIME_DISRUPTED ? TK_TRUETIME_DISRUPTED
-	                                      : TK_TRUETIME_UNKNOWN);
-}
-
-void
-tk__tt_vm_eval(
-    const void *page, size_t len, uint64_t counter, struct tk_truetime *r)
-{
-	struct vm_snap s;
-	int64_t v[VM_NV];
-
-	r->provider = "vmclock";
-	if (vm_snapshot(page, &s, 0) != 0) {
-		tt_unknown(r, TK_TRUETIME_UNKNOWN);
-		return;
-	}
-	vm_derive(&s, len, NULL, v);
-	vm_claim(vm_pub_of(v), counter, r);
-}
-
 /*
  * A read the first pass cannot serve: copy the page with the counter,
  * check and derive it against the cache before it, offer the result.  A
@@ -430,12 +90,12 @@ tk__tt_vm_eval(
 static __attribute__((noinline)) int
 vm_read_slow(struct tk_truetime *r)
 {
-	struct vm_snap s;
+	struct tt_vm_snap s;
 	int64_t prev[VM_NV], v[VM_NV];
 	int have = tt_pub_read(&vm_pub, prev, VM_NV) == 0;
 
 	r->provider = "vmclock";
-	if (vm_snapshot(vm_page, &s, 1) != 0) {
+	if (tk__tt_vm_snapshot(vm_page, &s, 1) != 0) {
 		tt_unknown(r, TK_TRUETIME_UNKNOWN);
 		return 0;
 	}
@@ -444,13 +104,13 @@ vm_read_slow(struct tk_truetime *r)
 	    (uint64_t)prev[VM_MARKER] == s.marker &&
 	    (uint64_t)prev[VM_RAWGEN] == s.vmgen) {
 		tt_cache_offer(&vm_cache, prev, VM_NV);
-		vm_claim(vm_pub_of(prev), s.counter, r);
+		tt_vm_claim(tt_vm_pub_of(prev), s.counter, r);
 		return 0;
 	}
-	vm_derive(&s, vm_len, have ? prev : NULL, v);
+	tk__tt_vm_derive(&s, vm_len, have ? prev : NULL, v);
 	tt_pub_offer(&vm_pub, v, VM_NV);
 	tt_cache_offer(&vm_cache, v, VM_NV);
-	vm_claim(vm_pub_of(v), s.counter, r);
+	tt_vm_claim(tt_vm_pub_of(v), s.counter, r);
 	return 0;
 }
 
@@ -466,10 +126,10 @@ vm_read_slow(struct tk_truetime *r)
 static inline __attribute__((always_inline)) int
 vm_fast(struct tk_truetime *r)
 {
-	const struct vm_page *pg = vm_page;
+	const struct tt_vm_page *pg = vm_page;
 	const int64_t *cv = vm_cache.v;
 	uint32_t gen = tk__th_read_begin(&vm_cache.gen);
-	struct vm_pub p;
+	struct tt_vm_pub p;
 	uint64_t c, key;
 	uint32_t seq;
 
@@ -508,7 +168,7 @@ vm_fast(struct tk_truetime *r)
 	        tk__th_read_retry_even(&vm_cache.gen, gen)))
 		return -1;
 	r->provider = "vmclock";
-	vm_claim(p, c, r);
+	tt_vm_claim(p, c, r);
 	return 0;
 }
 
@@ -530,7 +190,7 @@ tk__tt_vm_marker(uint64_t *marker)
 
 /* The page ClockBound's disruption check reads (tt.h). */
 static void
-vm_map_set(const struct vm_page *p, size_t len)
+vm_map_set(const struct tt_vm_page *p, size_t len)
 {
 	tk__tt_vm_map.head = (const struct tt_vm_head *)(const void *)p;
 	tk__tt_vm_map.len = p != NULL ? len : 0;
@@ -542,8 +202,8 @@ vm_map_set(const struct vm_page *p, size_t len)
  * part: 0, *map, *len and *s, or -errno and *why.
  */
 static int
-vm_map(const char *path, const struct vm_page **map, size_t *len,
-    struct vm_snap *s, const char **why)
+vm_map(const char *path, const struct tt_vm_page **map, size_t *len,
+    struct tt_vm_snap *s, const char **why)
 {
 	long pg = sysconf(_SC_PAGESIZE);
 	size_t want = pg >= VM_FILE_SIZE ? (size_t)pg : VM_FILE_SIZE;
@@ -552,10 +212,10 @@ vm_map(const char *path, const struct vm_page **map, size_t *len,
 
 	if (err != 0)
 		return err;
-	if (vm_snapshot(m, s, 0) != 0) {
+	if (tk__tt_vm_snapshot(m, s, 0) != 0) {
 		*why = "no consistent copy of the VMClock page (seq_count odd)";
 		err = -EAGAIN;
-	} else if (!vm_valid(s, *len)) {
+	} else if (!tt_vm_valid(s, *len)) {
 		*why = "not a VMClock page (magic, version 1 or size)";
 		err = -EINVAL;
 	}
@@ -573,9 +233,9 @@ tk__tt_vm_marker_open(void)
 	const char *path = tk__tt_hooks.vmclock_path != NULL
 	    ? tk__tt_hooks.vmclock_path
 	    : VM_PATH;
-	const struct vm_page *m;
+	const struct tt_vm_page *m;
 	const char *why;
-	struct vm_snap s;
+	struct tt_vm_snap s;
 	size_t len;
 
 	if (vm_page != NULL || vm_marker_page != NULL)
@@ -590,8 +250,8 @@ tk__tt_vm_marker_open(void)
 static int
 vm_open(const char *path, int keep, const char **why)
 {
-	const struct vm_page *m;
-	struct vm_snap s;
+	const struct tt_vm_page *m;
+	struct tt_vm_snap s;
 	size_t len;
 	int err;
 
@@ -602,7 +262,7 @@ vm_open(const char *path, int keep, const char **why)
 	err = vm_map(path, &m, &len, &s, why);
 	if (err != 0)
 		return err;
-	if (!vm_has_time(&s)) {
+	if (!tt_vm_has_time(&s)) {
 		*why = "a VMClock page without time for this CPU's counter "
 		       "(only its disruption marker is used)";
 		if (keep && vm_page == NULL && vm_marker_page == NULL) {
@@ -630,7 +290,7 @@ vm_open(const char *path, int keep, const char **why)
 	{
 		int64_t v[VM_NV];
 
-		vm_derive(&s, len, NULL, v);
+		tk__tt_vm_derive(&s, len, NULL, v);
 		tt_pub_offer(&vm_pub, v, VM_NV);
 		tt_cache_offer(&vm_cache, v, VM_NV);
 	}
@@ -651,10 +311,10 @@ vm_status_name(uint8_t st)
 static void
 vm_info(struct tk_truetime_info *ti)
 {
-	struct vm_snap s;
+	struct tt_vm_snap s;
 
 	ti->path = vm_path;
-	if (vm_snapshot(vm_page, &s, 1) != 0) {
+	if (tk__tt_vm_snapshot(vm_page, &s, 1) != 0) {
 		ti->provider_status = "no consistent copy (seq_count odd)";
 		return;
 	}
