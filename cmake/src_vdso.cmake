@@ -5,6 +5,7 @@
 if(TK_OS STREQUAL "linux")
 	list(APPEND TK_SOURCES
 		src/elf/vdso_elf.c
+		src/elf/vdso_elf_lookup.c
 		src/elf/auxv_linux.c
 		src/elf/auxv_getauxval.c
 		src/source/vdso_linux.c)

@@ -4,7 +4,7 @@
 #
 #   fuzz/run-fuzz.sh [TARGET] [SECONDS]     (default: all, 60 each)
 #
-#   elf       the vDSO ELF lookup (src/elf/vdso_elf.c); seeds from this
+#   elf       the vDSO ELF lookup (src/elf/vdso_elf*.c); seeds from this
 #             kernel's real vDSO (fuzz/make_seeds.c)
 #   timebase  the timebase record, tk_timebase_convert() (src/ticks.c);
 #             seed records from fuzz/fuzz_timebase.c built with
@@ -63,10 +63,10 @@ run() {
 
 fuzz_elf() {
 	local rc=0
-	build elf "$top/fuzz/fuzz_elf.c" "$top/src/elf/vdso_elf.c"
+	local elf=("$top/src/elf/vdso_elf.c" "$top/src/elf/vdso_elf_lookup.c")
+	build elf "$top/fuzz/fuzz_elf.c" "${elf[@]}"
 	"$cc" -std=c11 -D_GNU_SOURCE -O1 "${warn[@]}" "${inc[@]}" \
-		"$top/fuzz/make_seeds.c" "$top/src/elf/vdso_elf.c" \
-		-o "$out/make_seeds"
+		"$top/fuzz/make_seeds.c" "${elf[@]}" -o "$out/make_seeds"
 	mkdir -p "$out/seeds-elf"
 	"$out/make_seeds" "$out/seeds-elf" || rc=$?
 	if [ "$rc" -eq 77 ]; then

@@ -39,6 +39,7 @@ if(TK_ARCH MATCHES "^(x86_64|aarch64|riscv64)$")
 		freestanding/fs_main.c
 		freestanding/start_${TK_ARCH}.c
 		${_fs_top}/src/elf/vdso_elf.c
+		${_fs_top}/src/elf/vdso_elf_lookup.c
 		${_fs_top}/src/elf/auxv_linux.c
 		${_fs_top}/src/source/vdso_linux.c)
 	target_include_directories(test_freestanding PRIVATE ${TK_INCLUDES})

@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The ELF lookup for the Linux vDSO: validate the image, then find a
- * versioned symbol through DT_GNU_HASH or DT_HASH.  It follows the common
- * shape of the kernel's tools/testing/selftests/vDSO/parse_vdso.c
+ * The vDSO ELF image's validation (tk__elf_open): the ELF and program
+ * headers, the dynamic section, and the tables it names, each proved to
+ * lie in the mapping before anything indexes it; vdso_elf_lookup.c finds
+ * symbols in the validated image.  Both follow the common shape of the
+ * kernel's tools/testing/selftests/vDSO/parse_vdso.c
  * (vdso_init_from_sysinfo_ehdr, vdso_sym), the Go runtime's
  * src/runtime/vdso_linux.go (vdsoInitFromSysinfoEx, vdsoParseSymbols,
  * vdsoFindVersion) and musl's src/internal/vdso.c (__vdsosym), with the
  * layouts and constants of include/uapi/linux/elf.h.  None of those checks
- * an offset against the mapping; this file does, and answers "not found"
- * for anything it cannot prove valid.
+ * an offset against the mapping; these files do, and answer "not found"
+ * for anything they cannot prove valid.
  *
- * Invariants:
+ * Invariants (of both files):
  *   - Every byte read lies in [base, base + size), where size is p_filesz
  *     of the PT_LOAD at file offset 0 (the vDSO is mapped as its file
  *     image), and every typed read is naturally aligned: elf_at() proves
@@ -29,9 +31,9 @@
 #include <stdint.h>
 
 #include "elf/vdso_elf.h"
+#include "elf/vdso_elf_impl.h"
 
 /* include/uapi/linux/elf.h: e_ident indices and values. */
-#define EI_NIDENT 16
 #define EI_CLASS 4
 #define EI_DATA 5
 #define EI_VERSION 6
@@ -42,7 +44,7 @@
 #define ET_DYN 3
 #define PN_XNUM 0xffff /* e_phnum escape: the count is in section 0 */
 
-/* include/uapi/linux/elf.h: segment types, dynamic tags, symbols. */
+/* include/uapi/linux/elf.h: segment types and dynamic tags. */
 #define PT_LOAD 1
 #define PT_DYNAMIC 2
 #define DT_NULL 0
@@ -54,102 +56,6 @@
 #define DT_GNU_HASH 0x6ffffef5 /* glibc elf.h; not in the uapi header */
 #define DT_VERSYM 0x6ffffff0
 #define DT_VERDEF 0x6ffffffc
-#define SHN_UNDEF 0
-#define STB_GLOBAL 1
-#define STB_WEAK 2
-#define STT_NOTYPE 0
-#define STT_FUNC 2
-#define VER_FLG_BASE 0x1
-#define VERSYM_VERSION 0x7fff /* bit 15 is "hidden", the rest the index */
-
-/* Elf64_Ehdr, Elf64_Phdr, Elf64_Dyn, Elf64_Sym, Elf64_Verdef, _Verdaux. */
-struct elf_ehdr {
-	unsigned char e_ident[EI_NIDENT];
-	uint16_t e_type;
-	uint16_t e_machine;
-	uint32_t e_version;
-	uint64_t e_entry;
-	uint64_t e_phoff;
-	uint64_t e_shoff;
-	uint32_t e_flags;
-	uint16_t e_ehsize;
-	uint16_t e_phentsize;
-	uint16_t e_phnum;
-	uint16_t e_shentsize;
-	uint16_t e_shnum;
-	uint16_t e_shstrndx;
-};
-
-struct elf_phdr {
-	uint32_t p_type;
-	uint32_t p_flags;
-	uint64_t p_offset;
-	uint64_t p_vaddr;
-	uint64_t p_paddr;
-	uint64_t p_filesz;
-	uint64_t p_memsz;
-	uint64_t p_align;
-};
-
-struct elf_dyn {
-	int64_t d_tag;
-	uint64_t d_val;
-};
-
-struct elf_sym {
-	uint32_t st_name;
-	unsigned char st_info;
-	unsigned char st_other;
-	uint16_t st_shndx;
-	uint64_t st_value;
-	uint64_t st_size;
-};
-
-struct elf_verdef {
-	uint16_t vd_version;
-	uint16_t vd_flags;
-	uint16_t vd_ndx;
-	uint16_t vd_cnt;
-	uint32_t vd_hash;
-	uint32_t vd_aux;
-	uint32_t vd_next;
-};
-
-struct elf_verdaux {
-	uint32_t vda_name;
-	uint32_t vda_next;
-};
-
-/* The ELF64 ABI sizes; a mismatch would misread every table. */
-_Static_assert(sizeof(struct elf_ehdr) == 64, "Elf64_Ehdr");
-_Static_assert(sizeof(struct elf_phdr) == 56, "Elf64_Phdr");
-_Static_assert(sizeof(struct elf_dyn) == 16, "Elf64_Dyn");
-_Static_assert(sizeof(struct elf_sym) == 24, "Elf64_Sym");
-_Static_assert(sizeof(struct elf_verdef) == 20, "Elf64_Verdef");
-_Static_assert(sizeof(struct elf_verdaux) == 8, "Elf64_Verdaux");
-
-/*
- * base + off, if the len bytes there lie inside [0, lim) and off is a
- * multiple of align (a power of two); else NULL.  The one place a pointer
- * into the image is formed from an offset nobody has checked yet.
- */
-static const void *
-elf_at(const unsigned char *base, uint64_t lim, uint64_t off, uint64_t len,
-    uint64_t align)
-{
-	if (off > lim || len > lim - off || (off & (align - 1)) != 0)
-		return NULL;
-	return base + off;
-}
-
-/* The 32-bit word i of a uint32_t array at off, proved in bounds at open. */
-static uint32_t
-elf_word(const struct tk__elf_image *img, uint64_t off, uint64_t i)
-{
-	const uint32_t *w = (const void *)(img->base + off);
-
-	return w[i];
-}
 
 /*
  * The image offset of the unrelocated address v (a dynamic tag's value or
@@ -163,33 +69,6 @@ elf_vaddr_off(uint64_t v, uint64_t vaddr, uint64_t size)
 	if (v < vaddr || v - vaddr >= size)
 		return 0;
 	return v - vaddr;
-}
-
-uint32_t
-tk__elf_hash_sysv(const char *name)
-{
-	const unsigned char *s = (const unsigned char *)name;
-	uint32_t h = 0, g;
-
-	for (; *s != '\0'; s++) {
-		h = (h << 4) + *s;
-		g = h & 0xf0000000u;
-		if (g != 0)
-			h ^= g >> 24;
-		h &= ~g;
-	}
-	return h;
-}
-
-uint32_t
-tk__elf_hash_gnu(const char *name)
-{
-	const unsigned char *s = (const unsigned char *)name;
-	uint32_t h = 5381;
-
-	for (; *s != '\0'; s++)
-		h = h * 33 + *s;
-	return h;
 }
 
 /* e_ident: magic, 64-bit class, this CPU's byte order, version 1. */
@@ -319,20 +198,6 @@ elf_open_gnu(struct tk__elf_image *img, uint64_t off)
 	img->gnu_bucket = buckets;
 	img->gnu_chain = buckets + (uint64_t)hdr[0] * 4;
 	return 0;
-}
-
-/*
- * The GNU chain word of symbol i (i >= symoffset), or -1 when it lies
- * outside the image.
- */
-static int64_t
-elf_gnu_chain(const struct tk__elf_image *img, uint32_t i)
-{
-	const uint32_t *w;
-
-	w = elf_at(img->base, img->size,
-	    img->gnu_chain + (uint64_t)(i - img->gnu_symoffset) * 4, 4, 4);
-	return w == NULL ? -1 : (int64_t)*w;
 }
 
 /*
@@ -507,162 +372,4 @@ tk__elf_open(struct tk__elf_image *img, const void *base, uint64_t size)
 		return -ENOENT;
 	}
 	return 0;
-}
-
-/* Is the string at strtab offset off exactly name, inside the table? */
-static int
-elf_name_eq(const struct tk__elf_image *img, uint64_t off, const char *name)
-{
-	const unsigned char *s;
-	uint64_t k;
-
-	if (off >= img->strsz)
-		return 0;
-	s = img->base + img->strtab + off;
-	for (k = 0; k < img->strsz - off; k++) {
-		if (s[k] != (unsigned char)name[k])
-			return 0;
-		if (name[k] == '\0')
-			return 1;
-	}
-	return 0; /* the table ended before the string did */
-}
-
-/*
- * Does symbol i carry the version called version?  versym[i] & 0x7fff is
- * the vd_ndx of its Verdef entry; that entry's first Verdaux names the
- * version, and its vd_hash must be the ELF hash of the name (parse_vdso.c
- * vdso_match_version).  The chain ends at vd_next == 0; its offsets only
- * grow and must stay in the image, so it cannot loop, and the explicit
- * bound says so.
- */
-static int
-elf_version_ok(const struct tk__elf_image *img, uint32_t i, const char *version)
-{
-	const struct elf_verdef *def;
-	const struct elf_verdaux *aux;
-	const uint16_t *versym;
-	uint64_t off = img->verdef, n;
-	uint16_t want;
-
-	if (version == NULL || img->versym == 0)
-		return 1;
-	versym = (const void *)(img->base + img->versym);
-	want = versym[i] & VERSYM_VERSION;
-	for (n = 0; n <= img->size / sizeof(*def); n++) {
-		def = elf_at(img->base, img->size, off, sizeof(*def), 4);
-		if (def == NULL)
-			return 0;
-		if ((def->vd_flags & VER_FLG_BASE) == 0 &&
-		    (def->vd_ndx & VERSYM_VERSION) == want) {
-			aux = elf_at(img->base, img->size, off + def->vd_aux,
-			    sizeof(*aux), 4);
-			return aux != NULL &&
-			    def->vd_hash == tk__elf_hash_sysv(version) &&
-			    elf_name_eq(img, aux->vda_name, version);
-		}
-		if (def->vd_next == 0)
-			return 0;
-		off += def->vd_next;
-	}
-	return 0;
-}
-
-/*
- * Is symbol i the one wanted: a defined GLOBAL or WEAK FUNC (or NOTYPE,
- * as ppc64 vDSO functions are, Go vdsoParseSymbols) called name, at an
- * address inside the image, of the wanted version?  The version-name
- * symbols (LINUX_2.6, an ABS OBJECT) fail the type test.
- */
-static int
-elf_sym_match(const struct tk__elf_image *img, uint32_t i, const char *name,
-    const char *version, uint64_t *off)
-{
-	const struct elf_sym *sym;
-	unsigned type, bind;
-
-	if (i >= img->nsyms)
-		return 0;
-	sym = (const void *)(img->base + img->symtab +
-	    (uint64_t)i * sizeof(*sym));
-	type = sym->st_info & 0xfu;
-	bind = (unsigned)sym->st_info >> 4;
-	if ((type != STT_FUNC && type != STT_NOTYPE) ||
-	    (bind != STB_GLOBAL && bind != STB_WEAK) ||
-	    sym->st_shndx == SHN_UNDEF)
-		return 0;
-	if (sym->st_value < img->vaddr ||
-	    sym->st_value - img->vaddr >= img->size)
-		return 0;
-	if (!elf_name_eq(img, sym->st_name, name) ||
-	    !elf_version_ok(img, i, version))
-		return 0;
-	*off = sym->st_value - img->vaddr;
-	return 1;
-}
-
-/*
- * DT_GNU_HASH lookup: the bucket gives the first symbol of the chain (0 or
- * below symoffset: none); chain words hold the symbols' hashes with the
- * low bit replaced by "last in chain".  The bloom filter only saves time
- * and is not consulted.  Bounded by nsyms: i only grows.
- */
-static int
-elf_lookup_gnu(const struct tk__elf_image *img, const char *name,
-    const char *version, uint64_t *off)
-{
-	uint32_t h = tk__elf_hash_gnu(name);
-	uint32_t i = elf_word(img, img->gnu_bucket, h % img->gnu_nbucket);
-	int64_t w;
-
-	if (i == 0 || i < img->gnu_symoffset)
-		return -ENOENT;
-	for (; i < img->nsyms; i++) {
-		w = elf_gnu_chain(img, i);
-		if (w < 0)
-			return -ENOENT;
-		if ((((uint32_t)w ^ h) >> 1) == 0 &&
-		    elf_sym_match(img, i, name, version, off))
-			return 0;
-		if ((w & 1) != 0)
-			return -ENOENT;
-	}
-	return -ENOENT;
-}
-
-/*
- * DT_HASH lookup: bucket[hash % nbucket] starts a chain through chain[]
- * that ends at index 0 (STN_UNDEF).  A hostile table may loop, so the walk
- * stops after nchain steps: a chain longer than the symbol count must
- * have revisited a symbol.
- */
-static int
-elf_lookup_sysv(const struct tk__elf_image *img, const char *name,
-    const char *version, uint64_t *off)
-{
-	uint32_t h = tk__elf_hash_sysv(name);
-	uint32_t i = elf_word(img, img->hash_bucket, h % img->hash_nbucket);
-	uint32_t steps;
-
-	for (steps = 0; i != 0 && steps < img->nsyms; steps++) {
-		if (i >= img->nsyms)
-			return -ENOENT;
-		if (elf_sym_match(img, i, name, version, off))
-			return 0;
-		i = elf_word(img, img->hash_chain, i);
-	}
-	return -ENOENT;
-}
-
-int
-tk__elf_lookup(const struct tk__elf_image *img, const char *name,
-    const char *version, uint64_t *off)
-{
-	if (img == NULL || img->base == NULL || name == NULL || off == NULL)
-		return -ENOENT;
-	if (img->gnu_nbucket != 0)
-		return elf_lookup_gnu(img, name, version, off);
-	if (img->hash_nbucket != 0)
-		return elf_lookup_sysv(img, name, version, off);
-	return -ENOENT;
 }

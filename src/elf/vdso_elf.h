@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * timekeep's own ELF reader for the Linux vDSO (src/elf/vdso_elf.c).  It
- * does what the kernel's tools/testing/selftests/vDSO/parse_vdso.c, the Go
- * runtime's src/runtime/vdso_linux.go (vdsoInitFromSysinfoEx,
- * vdsoParseSymbols) and musl's src/internal/vdso.c (__vdsosym) do, and
- * bounds-checks what none of them checks: every offset, index and chain
- * walk is proved to stay inside the image first.
+ * timekeep's own ELF reader for the Linux vDSO (src/elf/vdso_elf.c opens
+ * an image, src/elf/vdso_elf_lookup.c finds symbols in it).  It does what
+ * the kernel's tools/testing/selftests/vDSO/parse_vdso.c, the Go runtime's
+ * src/runtime/vdso_linux.go (vdsoInitFromSysinfoEx, vdsoParseSymbols) and
+ * musl's src/internal/vdso.c (__vdsosym) do, and bounds-checks what none
+ * of them checks: every offset, index and chain walk is proved to stay
+ * inside the image first.
  *
  * The contract:
  *

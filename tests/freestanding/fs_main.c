@@ -3,10 +3,11 @@
  * The freestanding test, after lz4's tests/freestanding.c and
  * the kernel's tools/testing/selftests/vDSO/vdso_standalone_test_x86.c.
  * This file, the per-arch start_<arch>.c, src/elf/vdso_elf.c,
- * src/elf/auxv_linux.c and src/source/vdso_linux.c are compiled with
- * -ffreestanding and linked with -nostdlib -static: no libc, no crt, no
- * libgcc.  A libc call anywhere on the vDSO path, or a compiler-emitted
- * memcpy/memset, fails the link, which is the point.
+ * src/elf/vdso_elf_lookup.c, src/elf/auxv_linux.c and
+ * src/source/vdso_linux.c are compiled with -ffreestanding and linked
+ * with -nostdlib -static: no libc, no crt, no libgcc.  A libc call
+ * anywhere on the vDSO path, or a compiler-emitted memcpy/memset, fails
+ * the link, which is the point.
  *
  * It replaces the one libc-backed piece, tk__auxv_get() (getauxval in the
  * library, src/elf/auxv_getauxval.c), with a walk of its own initial
