@@ -167,7 +167,11 @@ hand_over(int from)
 	 * CAS, acquire-release: publishes the new index with the choice's
 	 * other state unchanged; partner: the acquire load in route_start().
 	 */
-	if (tk__cas_acq_rel(&chosen, &expect, i) && sources[i]->chosen != NULL)
+	if (!tk__cas_acq_rel(&chosen, &expect, i))
+		return;
+	if (sources[from]->dropped != NULL)
+		sources[from]->dropped();
+	if (sources[i]->chosen != NULL)
 		sources[i]->chosen();
 }
 

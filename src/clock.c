@@ -146,8 +146,11 @@ static __attribute__((noinline)) int
 ticks_to_ns_slow(uint64_t ticks, int64_t *mono_ns, int64_t *real_ns)
 {
 	int64_t m, r;
-	int st = tk__route_ticks_to_ns(ticks, &m, &r);
+	int st;
 
+	/* An older tick: the armed tier's engine, else the chosen source. */
+	if (tk__fast_conv_past(ticks, &m, &r, &st) != 0)
+		st = tk__route_ticks_to_ns(ticks, &m, &r);
 	if (st == -ENOSYS) {
 		/* Ticks are CLOCK_MONOTONIC ns here: the identity. */
 		m = (int64_t)ticks;

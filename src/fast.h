@@ -22,6 +22,10 @@
  *	the tier holds now: 0, or -1.
  *   int tk__fast_<tier>_pair(int64_t *mono_ns, int64_t *real_ns)
  *	both clocks from one ordered counter read: 0, or -1.
+ *   int tk__fast_<tier>_conv_past(uint64_t t, int64_t *mono_ns,
+ *	    int64_t *real_ns, int *st)
+ *	a tick _conv did not take, by the tier's engine out of line without
+ *	routing: 0 and *st (a TK_TICKS_* status or -errno), or -1.
  *
  * A tier function this platform lacks is one that returns -1, which the
  * compiler removes (a tier without ticks of its own, whose ticks are ns,
@@ -73,6 +77,16 @@ tk__fast_no_conv(uint64_t t, int64_t *mono_ns, int64_t *real_ns)
 }
 
 static inline __attribute__((always_inline)) int
+tk__fast_no_conv_past(uint64_t t, int64_t *mono_ns, int64_t *real_ns, int *st)
+{
+	(void)t;
+	(void)mono_ns;
+	(void)real_ns;
+	(void)st;
+	return -1;
+}
+
+static inline __attribute__((always_inline)) int
 tk__fast_no_pair(int64_t *mono_ns, int64_t *real_ns)
 {
 	(void)mono_ns;
@@ -82,6 +96,9 @@ tk__fast_no_pair(int64_t *mono_ns, int64_t *real_ns)
 
 #ifndef tk__fast_tsc_conv
 #define tk__fast_tsc_conv tk__fast_no_conv
+#endif
+#ifndef tk__fast_tsc_conv_past
+#define tk__fast_tsc_conv_past tk__fast_no_conv_past
 #endif
 #ifndef tk__fast_tsc_pair
 #define tk__fast_tsc_pair tk__fast_no_pair
@@ -167,6 +184,12 @@ static inline __attribute__((always_inline)) int
 tk__fast_conv(uint64_t t, int64_t *mono_ns, int64_t *real_ns)
 {
 	return tk__fast_tsc_conv(t, mono_ns, real_ns);
+}
+
+static inline __attribute__((always_inline)) int
+tk__fast_conv_past(uint64_t t, int64_t *mono_ns, int64_t *real_ns, int *st)
+{
+	return tk__fast_tsc_conv_past(t, mono_ns, real_ns, st);
 }
 
 #endif /* TK_FAST_H */

@@ -10,7 +10,9 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "atomic.h"
 #include "counter.h"
@@ -195,6 +197,68 @@ test_forced_windups(void **state)
 		assert_int64_le(worst, 1000);
 }
 
+static int
+unfit_check(void)
+{
+	return -ENODEV;
+}
+
+/*
+ * The child's checks after its first windup found the counter unfit: the
+ * reads handed over to the vdso source, and so did the ticks (ns now, the
+ * identity), not left as TSC counts the new source reads as ns.
+ */
+static int
+handed_over_checks(void)
+{
+	struct tk_ticks_info ti;
+	int64_t end = tk_test_clock_ns(CLOCK_MONOTONIC) + 100000000;
+	int64_t ns;
+	uint64_t t;
+
+	while (strcmp(tk_source(), "tsc") == 0 &&
+	    tk_test_clock_ns(CLOCK_MONOTONIC) < end)
+		(void)tk_nanotime();
+	if (strcmp(tk_source(), "vdso") != 0)
+		return 10;
+	if (tk_ticks_info(&ti) != 0 || strcmp(ti.unit, "ns") != 0)
+		return 11;
+	t = tk_ticks();
+	ns = tk_nanotime();
+	if (iabs(ns - (int64_t)t) > 1000000)
+		return 12;
+	if (tk_ticks_to_ns(t) != (int64_t)t)
+		return 13;
+	return 0;
+}
+
+/*
+ * A process whose first windup finds the TSC unfit (here: the check made
+ * to fail in a fork child, whose page fork wiped) hands its reads and its
+ * ticks to the vdso source.
+ */
+static void
+test_hand_over(void **state)
+{
+	pid_t pid;
+	int st;
+
+	(void)state;
+	TK_NEED_SOURCE("tsc");
+	warm_up();
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		tk__tsc_hands.first_check = unfit_check;
+		tk__store_relaxed(&tk__tsc_hands.checked, 0);
+		tk__tsc_hands.memo = NULL; /* calibrate, so the check runs */
+		_exit(handed_over_checks());
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
 static void
 test_parse_clocksource(void **state)
 {
@@ -288,6 +352,7 @@ main(void)
 		cmocka_unit_test(test_agree),
 		cmocka_unit_test(test_monotonic_one_thread),
 		cmocka_unit_test(test_forced_windups),
+		cmocka_unit_test(test_hand_over),
 		cmocka_unit_test(test_parse_clocksource),
 		cmocka_unit_test(test_other_ids),
 		cmocka_unit_test(test_counter_info),

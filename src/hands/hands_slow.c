@@ -32,6 +32,12 @@
 #include "hands/hands_ticks.h"
 #include "timehands.h"
 
+/*
+ * CAS attempts of one open-word answer while other readers raise the same
+ * word's V: each failure is another answer given, so a few suffice.
+ */
+#define RAISE_TRIES 8
+
 /* Windup attempts one read may make. */
 #define SLOW_WINDS 2
 
@@ -113,14 +119,17 @@ answer_open(struct tk__hands *h, struct tk__hands_snap *sn, int want_real,
     struct slow_out *o)
 {
 	uint64_t w = sn->w, wn;
-	int64_t v = tk__hands_w_v(w, sn->base), a;
-	int err;
+	int64_t v, a;
+	int err, tries;
 
 	err = kernel_now(h, want_real && !sn->has_hands, o);
 	if (err != 0)
 		return err;
-	a = tk__hands_max(o->mono, tk__hands_max(sn->base, v));
-	if (a > v) {
+	for (tries = 0;; tries++) {
+		v = tk__hands_w_v(w, sn->base);
+		a = tk__hands_max(o->mono, tk__hands_max(sn->base, v));
+		if (a == v)
+			break; /* the word's V covers it already */
 		wn = tk__hands_w_make(
 		    tk__hands_w_slot(w), 0, tk__hands_w_seq(w), a, sn->base);
 		if (wn == 0)
@@ -131,10 +140,17 @@ answer_open(struct tk__hands *h, struct tk__hands_snap *sn, int want_real,
 		 * for are the word's (partner: the closing CAS in
 		 * tk__hands_wind_from(), which fails if V moved).
 		 */
-		if (!tk__cas_acq_rel(&h->page->pub.word, &w, wn))
+		if (tk__cas_acq_rel(&h->page->pub.word, &w, wn)) {
+			w = wn;
+			break;
+		}
+		/* Another reader raised V of the same open word: again. */
+		if (tries == RAISE_TRIES || (w & TK_HANDS_W_CLOSING) ||
+		    tk__hands_w_slot(w) != tk__hands_w_slot(sn->w) ||
+		    tk__hands_w_seq(w) != tk__hands_w_seq(sn->w))
 			return -EAGAIN;
-		sn->w = wn; /* a windup closes from the word as it is now */
 	}
+	sn->w = w; /* a windup closes from the word as it is now */
 	o->mono = a;
 	if (sn->has_hands)
 		o->real = o->mono + sn->hot.real_ns;

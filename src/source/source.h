@@ -24,6 +24,9 @@
  *	      read is routed to it: a source with an inline fast tier
  *	      (src/fast.h) arms it here, so the tier never answers for a
  *	      source that was not chosen.
+ *   dropped  Called once when this source hands its reads over (serves
+ *	      below): a source with a fast tier disarms it, so its ticks
+ *	      stop being taken where the new source cannot convert them.
  *   pair     Both clocks from one counter read (nanotime twice if NULL).
  *   ticks    The source's counter, ordered or relaxed (tk_ticks()); NULL:
  *	      ticks are CLOCK_MONOTONIC ns.
@@ -59,6 +62,7 @@ struct tk__source {
 	const char *name;
 	int (*init)(const char *arg, const char **why);
 	void (*chosen)(void);
+	void (*dropped)(void);
 	int (*gettime)(clockid_t id, struct timespec *ts);
 	int (*nanotime)(int clock, int ordered, int64_t *ns);
 	int (*pair)(int64_t *mono_ns, int64_t *real_ns);

@@ -182,6 +182,13 @@ tsc_chosen(void)
 	tk__store_relaxed(&tk__tsc_armed, 1);
 }
 
+static void
+tsc_dropped(void)
+{
+	/* Relaxed: as above; the front never held hands, so it answers no read. */
+	tk__store_relaxed(&tk__tsc_armed, 0);
+}
+
 static int
 tsc_nanotime(int clock, int ordered, int64_t *ns)
 {
@@ -230,8 +237,8 @@ tsc_ticks(int ordered)
 	return tk__counter_read(ordered);
 }
 
-static int
-tsc_ticks_to_ns(uint64_t ticks, int64_t *mono_ns, int64_t *real_ns)
+int
+tk__tsc_ticks_to_ns(uint64_t ticks, int64_t *mono_ns, int64_t *real_ns)
 {
 	return tk__hands_ticks_to_ns(&tk__tsc_hands, ticks, mono_ns, real_ns);
 }
@@ -286,12 +293,13 @@ TK_HIDDEN const struct tk__source tk__source_tsc = {
 	.name = "tsc",
 	.init = tsc_init,
 	.chosen = tsc_chosen,
+	.dropped = tsc_dropped,
 	.gettime = tsc_gettime,
 	.nanotime = tsc_nanotime,
 	.pair = tsc_pair,
 	.bintime = tsc_bintime,
 	.ticks = tsc_ticks,
-	.ticks_to_ns = tsc_ticks_to_ns,
+	.ticks_to_ns = tk__tsc_ticks_to_ns,
 	.ticks_info = tsc_ticks_info,
 	.timebase = tsc_timebase,
 	.hz = tsc_hz,

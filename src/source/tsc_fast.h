@@ -63,4 +63,19 @@ tk__fast_tsc_conv(uint64_t t, int64_t *mono_ns, int64_t *real_ns)
 }
 #define tk__fast_tsc_conv tk__fast_tsc_conv
 
+/* The engine's conversion (src/source/tsc.c): a TK_TICKS_* status or -errno. */
+TK_HIDDEN int tk__tsc_ticks_to_ns(
+    uint64_t ticks, int64_t *mono_ns, int64_t *real_ns);
+
+static inline __attribute__((always_inline)) int
+tk__fast_tsc_conv_past(uint64_t t, int64_t *mono_ns, int64_t *real_ns, int *st)
+{
+	/* Relaxed: as in tk__fast_tsc_ticks(). */
+	if (__builtin_expect(tk__load_relaxed(&tk__tsc_armed) == 0, 0))
+		return -1;
+	*st = tk__tsc_ticks_to_ns(t, mono_ns, real_ns);
+	return 0;
+}
+#define tk__fast_tsc_conv_past tk__fast_tsc_conv_past
+
 #endif /* TK_SOURCE_TSC_FAST_H */
