@@ -392,7 +392,6 @@ cb_good(void *seg, int64_t bound_ns, int dsupport, uint64_t marker)
 		.disruption_support = (uint8_t)dsupport,
 	};
 
-	tt_cb_format(seg);
 	tt_cb_write(seg, &d);
 }
 
@@ -433,6 +432,8 @@ test_detect(void **state)
 	assert_non_null(cb);
 	assert_non_null(fb);
 	vm_good(vm, TT_VM_FLAGS_TIME, 7);
+	/* Formatted once, then written, as the daemon does (no restart). */
+	tt_cb_format(cb);
 	cb_good(cb, 100000, 1, 7);
 	fd.ingress_time_ns = r + 37000000000LL - 1000000;
 	fd.error_bound_ns = 1000;

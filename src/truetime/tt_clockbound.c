@@ -325,22 +325,46 @@ tk__tt_cb_eval(const void *seg, int64_t mono_ns, int64_t real_ns,
 }
 
 /*
- * A read that the cache cannot serve: a consistent copy, checked and
- * derived, offered to the cache; then the clocks and the interval.
+ * The checked publication now: the cache's when its key is the segment's
+ * (as in cb_fast()), else a consistent copy, checked, derived and offered
+ * to the cache.  0, or -EAGAIN (no consistent copy).
+ */
+static int
+cb_current(int64_t v[CB_NV])
+{
+	struct cb_snap s;
+
+	/*
+	 * Acquire: as-of is loaded after the generation (in hdr); pairs with
+	 * the release store of the even generation in ShmWriter::write.
+	 */
+	if (tt_cache_read(&cb_cache, v, CB_NV) == 0 &&
+	    tk__load_acquire(&cb_seg->hdr) == (uint64_t)v[CB_HDR] &&
+	    tk__load_relaxed(&cb_seg->as_of_sec) == v[CB_ASOF_SEC] &&
+	    tk__load_relaxed(&cb_seg->as_of_nsec) == v[CB_ASOF_NSEC])
+		return 0;
+	if (cb_snapshot(cb_seg, &s) != 0)
+		return -EAGAIN;
+	cb_derive(&s, cb_ns.mono_ns, v);
+	tt_cache_offer(&cb_cache, v, CB_NV);
+	return 0;
+}
+
+/*
+ * A read the first pass cannot serve (a new publication, a cache being
+ * written, a disruption marker to check, a clock off its fast tier): the
+ * current publication, then the clocks and the interval.
  */
 static __attribute__((noinline)) int
 cb_read_slow(struct tk_truetime *r)
 {
-	struct cb_snap s;
 	int64_t v[CB_NV], mono, real;
 
 	r->provider = "clockbound";
-	if (cb_snapshot(cb_seg, &s) != 0) {
+	if (cb_current(v) != 0) {
 		tt_unknown(r, TK_TRUETIME_UNKNOWN);
 		return 0;
 	}
-	cb_derive(&s, cb_ns.mono_ns, v);
-	tt_cache_offer(&cb_cache, v, CB_NV);
 	if (v[CB_DSUPPORT] && !cb_marker_ok((uint64_t)v[CB_MARKER])) {
 		tt_unknown(r, TK_TRUETIME_UNKNOWN);
 		return 0;

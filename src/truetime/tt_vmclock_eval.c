@@ -162,10 +162,18 @@ tk__tt_vm_derive(const struct tt_vm_snap *s, size_t len, const int64_t *prev,
 	if (s->status != VMCLOCK_STATUS_SYNCHRONIZED &&
 	    s->status != VMCLOCK_STATUS_FREERUNNING)
 		return;
+	vm_per_count(s->period, s->shift, &v[VM_I], &v[VM_F]);
+	/*
+	 * A counter slower than 1 MHz is no machine's: a corrupt period,
+	 * whose time would run away from the counter's real rate.
+	 */
+	if (v[VM_I] >= 1000) {
+		v[VM_I] = v[VM_F] = 0;
+		return;
+	}
 	v[VM_STATUS] = s->status == VMCLOCK_STATUS_SYNCHRONIZED
 	    ? TK_TRUETIME_SYNCHRONIZED
 	    : TK_TRUETIME_FREE_RUNNING;
-	vm_per_count(s->period, s->shift, &v[VM_I], &v[VM_F]);
 	vm_per_count(s->max_rate, s->shift, &v[VM_EI], &v[VM_EF]);
 	/* Keeps counts x (I or EI) + the high product below 2^63. */
 	ratemax = v[VM_I] > v[VM_EI] ? v[VM_I] : v[VM_EI];
