@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # The Linux vDSO module's tests (src/elf/, src/source/vdso_linux.c):
-#   test_elf              the ELF lookup vs dlvsym and hostile images
+#   test_elf              the ELF lookup vs dlvsym, in a synthetic image and
+#                         with one hash or the version table taken out
+#   test_elf_headers      truncated images, hostile headers, random damage
+#   test_elf_tables       damaged symbol, string, version and hash tables
 #   test_source_vdso      the vdso source vs raw system calls
 #   test_vdso_nosyscall   no clock_gettime system call under strace
 #   test_freestanding     the lookup and the source linked with no libc,
@@ -11,6 +14,8 @@ if(NOT TK_OS STREQUAL "linux")
 endif()
 
 tk_test(test_elf SOURCES test_elf.c TIMEOUT 120)
+tk_test(test_elf_headers SOURCES test_elf_headers.c TIMEOUT 120)
+tk_test(test_elf_tables SOURCES test_elf_tables.c TIMEOUT 120)
 tk_test(test_source_vdso SOURCES test_source_vdso.c TIMEOUT 120)
 
 # strace counts the helper's clock_gettime system calls.  Not in
