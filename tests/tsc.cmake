@@ -3,7 +3,11 @@
 # src/counter/x86_64/cpuinfo_x86_64.c):
 #   test_hands            the windup engine on fake counters and kernels:
 #                         jumps back, stalls, 2^64 wrap, frequency change,
-#                         NTP slew, gaps, a preempted winder, threads
+#                         NTP slew, periodic readers, gaps
+#   test_hands_protocol   a winder stopped or abandoned at each point;
+#                         racing threads
+#   test_hands_broken     a kernel turned slow, an unfit counter, fork's
+#                         wipe, hostile pages
 #   test_source_tsc       the source as the library uses it; counter info
 #   test_tsc_monotonic    never backwards across threads (10^8 handed-over
 #                         reads each) while windups are forced
@@ -18,6 +22,8 @@ if(NOT TK_OS STREQUAL "linux" OR NOT TK_ARCH STREQUAL "x86_64")
 endif()
 
 tk_test(test_hands SOURCES test_hands.c TIMEOUT 300)
+tk_test(test_hands_protocol SOURCES test_hands_protocol.c TIMEOUT 300)
+tk_test(test_hands_broken SOURCES test_hands_broken.c TIMEOUT 300)
 tk_test(test_source_tsc SOURCES test_source_tsc.c TIMEOUT 300)
 tk_test(test_tsc_monotonic SOURCES test_tsc_monotonic.c TIMEOUT 600)
 tk_test(test_tsc_accuracy SOURCES test_tsc_accuracy.c TIMEOUT 300
