@@ -4,11 +4,12 @@
 #   test_timebase         the record and the conversion on made-up segments:
 #                         the same answers, as documented, byte layout,
 #                         truncated, damaged and wrong-version records
-#   test_ticks            the history on the engine over a fake counter and
-#                         kernel: exactness through stopped windups, CLAMPED
-#                         and EXTRAPOLATED cases, a wrapped history, a
-#                         counter reset, fork's wipe, the record against
-#                         the process, racing threads
+#   test_ticks            the engine over a fake counter and kernel: the
+#                         sandwich exact in steady reading, through stopped
+#                         windups and with racing threads
+#   test_ticks_history    the same engine's history: CLAMPED and
+#                         EXTRAPOLATED cases, a wrapped history, a counter
+#                         reset, fork's wipe, the record against the process
 #   test_ticks_real       the public API on the real source: exactness with
 #                         windups forced every few microseconds, later
 #                         conversions, 10^7 pairs, the record, a fork child;
@@ -25,6 +26,7 @@ foreach(_src vdso syscall)
 endforeach()
 if(TK_OS STREQUAL "linux" AND TK_ARCH STREQUAL "x86_64")
 	tk_test(test_ticks SOURCES test_ticks.c TIMEOUT 600)
+	tk_test(test_ticks_history SOURCES test_ticks_history.c TIMEOUT 600)
 endif()
 
 # The decoder needs python3; not in sanitizer builds (the writer is the
