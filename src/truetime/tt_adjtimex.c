@@ -109,13 +109,22 @@ adj_synced(const int64_t v[V_NV])
 	    v[V_MAXERR] >= 0 && v[V_MAXERR] < ADJ_PHASE_LIMIT_US;
 }
 
-/* Take a reading if one is due at mono_ns and no other reader is. */
+/*
+ * Take a reading if one is due at mono_ns and no other reader is.  The due
+ * time is checked again under the lock: a reader whose clock read came
+ * before another's reading would otherwise make a second call.
+ */
 static int
 adj_refresh(int64_t mono_ns)
 {
 	if (TK_LIKELY(mono_ns < tk__load_relaxed(&adj_due_ns)) ||
 	    !tt_pub_trylock(&adj_pub))
 		return 0;
+	/* Relaxed: written under the lock, whose acquire this follows. */
+	if (mono_ns < tk__load_relaxed(&adj_due_ns)) {
+		tt_pub_unlock(&adj_pub);
+		return 0;
+	}
 	adj_take(mono_ns);
 	tt_pub_unlock(&adj_pub);
 	return 1;
