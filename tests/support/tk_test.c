@@ -80,6 +80,16 @@ tk_test_is_emulated(void)
 	return slow != NULL && atoi(slow) > 1;
 }
 
+int64_t
+tk_test_hang_ns(int64_t ns)
+{
+	if (tk_test_is_sanitized())
+		ns *= 50;
+	if (tk_test_is_emulated())
+		ns *= 50;
+	return ns;
+}
+
 uint64_t
 tk_test_scale(uint64_t n)
 {

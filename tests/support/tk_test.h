@@ -77,6 +77,13 @@ uint64_t tk_test_scale(uint64_t n);
 int tk_test_is_sanitized(void);
 int tk_test_is_emulated(void);
 
+/*
+ * A bound that catches a call that does not return in time (a hang, an
+ * unbounded retry), not a speed target: ns natively, 50 times that under
+ * a sanitizer, and 50 times again under an emulator.
+ */
+int64_t tk_test_hang_ns(int64_t ns);
+
 /* A timespec in nanoseconds. */
 int64_t tk_test_ts_ns(const struct timespec *ts);
 
