@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# The own tsc source's tests (src/hands.c, src/source/tsc.c and
+# The own tsc source's tests (the engine in src/hands/, src/source/tsc.c and
 # src/counter/x86_64/cpuinfo_x86_64.c):
 #   test_hands            the windup engine on fake counters and kernels:
 #                         jumps back, stalls, 2^64 wrap, frequency change,
@@ -8,6 +8,9 @@
 #                         racing threads
 #   test_hands_broken     a kernel turned slow, an unfit counter, fork's
 #                         wipe, hostile pages
+#   test_hands_plan       the planner (src/hands/hands_plan.c) driven
+#                         directly: first hands, rate, interval, each kind
+#                         of junction, the slew bound, realtime, the range
 #   test_source_tsc       the source as the library uses it; counter info
 #   test_tsc_monotonic    never backwards across threads (10^8 handed-over
 #                         reads each) while windups are forced
@@ -24,6 +27,7 @@ endif()
 tk_test(test_hands SOURCES test_hands.c TIMEOUT 300)
 tk_test(test_hands_protocol SOURCES test_hands_protocol.c TIMEOUT 300)
 tk_test(test_hands_broken SOURCES test_hands_broken.c TIMEOUT 300)
+tk_test(test_hands_plan SOURCES test_hands_plan.c TIMEOUT 60)
 tk_test(test_source_tsc SOURCES test_source_tsc.c TIMEOUT 300)
 tk_test(test_tsc_monotonic SOURCES test_tsc_monotonic.c TIMEOUT 600)
 tk_test(test_tsc_accuracy SOURCES test_tsc_accuracy.c TIMEOUT 300
