@@ -207,7 +207,8 @@ struct tk__hands_stats {
  *   mult, k_ns	T(c) = k_ns + mulhi(c mod 2^32, mult).
  *   real_ns	REALTIME - MONOTONIC at the windup.
  *   base_ns	T(base_count), where these hands start (their B).
- *   floor_ns	T(windup_count) + 1: more than any answer from them.
+ *   floor_ns	at least every answer from them (T at the range's end, rounded
+ *		up).
  */
 struct tk__hands_hot {
 	uint32_t gen;
