@@ -402,17 +402,8 @@ test_hostile_headers(void **state)
 
 /* --- random damage --- */
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-
-static uint64_t
-rng(void)
-{
-	/* xorshift64*, seeded: the same mutations every run. */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dull;
-}
+/* The same mutations every run. */
+static uint64_t rng_state = TK_TEST_SEED;
 
 static void
 test_random_mutations(void **state)
@@ -430,16 +421,19 @@ test_random_mutations(void **state)
 			elf_dyn(b, DT_GNU_HASH)->d_tag = TAG_IGNORED;
 		if (it % 3 == 2 && elf_dyn(b, DT_HASH) != NULL)
 			elf_dyn(b, DT_HASH)->d_tag = TAG_IGNORED;
-		flips = 1 + (int)(rng() % 8);
+		flips = 1 + (int)(tk_test_rand(&rng_state) % 8);
 		for (k = 0; k < flips; k++) {
 			/* Mostly the tables before the code, where it hurts. */
-			size_t pos = rng() % (it % 2 ? real_size : 0x500);
+			size_t pos = tk_test_rand(&rng_state) %
+			    (it % 2 ? real_size : 0x500);
 
 			if (pos >= real_size)
 				pos %= real_size;
-			b[pos] ^= (unsigned char)(1u << (rng() % 8));
-			if (rng() % 4 == 0)
-				b[pos] = (unsigned char)rng();
+			b[pos] ^= (unsigned char)(1u
+			    << (tk_test_rand(&rng_state) % 8));
+			if (tk_test_rand(&rng_state) % 4 == 0)
+				b[pos] =
+				    (unsigned char)tk_test_rand(&rng_state);
 		}
 		if (tk__elf_open(&img, b, real_size) == 0) {
 			opened++;

@@ -129,64 +129,12 @@ test_abandoned_winder(void **state)
 
 /* ---- threads ----------------------------------------------------------- */
 
-/*
- * A counter shared by threads: a relaxed fetch-add (so it orders nothing
- * the engine does not order itself), 7 counts per read at 2.6 counts/ns.
- * The kernel is a function of the same counter, so every bracket holds.
- */
-static _Atomic uint64_t mt_counter = 1000000000000ull;
+/* The racing world's counter, shared by the threads (hands_world.h). */
 static _Atomic uint64_t mt_shared;
 static _Atomic uint64_t mt_reads;
 /* cmocka's asserts may not fire in other threads: failures land here. */
 static _Atomic int mt_bad;
 static int64_t mt_bad_ns, mt_bad_seen;
-
-static uint64_t
-mt_ctr(int ordered)
-{
-	(void)ordered;
-	return atomic_fetch_add_explicit(&mt_counter, 7, memory_order_relaxed);
-}
-
-static int
-mt_kernel(clockid_t id, struct timespec *ts)
-{
-	uint64_t c =
-	    atomic_fetch_add_explicit(&mt_counter, 7, memory_order_relaxed);
-	int64_t ns = (int64_t)((double)c / 2.6);
-
-	if (id == CLOCK_REALTIME)
-		ns += 1000000000000000000ll;
-	ts->tv_sec = (time_t)(ns / 1000000000);
-	ts->tv_nsec = (long)(ns % 1000000000);
-	return 0;
-}
-
-/*
- * Every 16th windup stops at one of its points: it yields until the other
- * threads have moved the fake counter on by 2.5 closings (or 20 ms of real
- * time passed, should they have stopped), so they reopen its word.
- */
-static _Atomic unsigned mt_pauses;
-
-static void
-mt_pause(struct tk__hands *h, enum tk__hands_point where)
-{
-	uint64_t c0 = atomic_load_explicit(&mt_counter, memory_order_relaxed);
-	struct timespec t0, t;
-
-	(void)h;
-	if ((atomic_fetch_add(&mt_pauses, 1) & 15) != (unsigned)where)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	do {
-		sched_yield();
-		clock_gettime(CLOCK_MONOTONIC, &t);
-	} while (atomic_load_explicit(&mt_counter, memory_order_relaxed) - c0 <
-	        6500 &&
-	    (t.tv_sec - t0.tv_sec) * 1000000000 + t.tv_nsec - t0.tv_nsec <
-	        20000000);
-}
 
 static void *
 mt_reader(void *arg)
@@ -226,20 +174,8 @@ test_threads_protocol(void **state)
 	int i;
 
 	(void)state;
-	memset(&page, 0, sizeof(page));
-	memset(&H, 0, sizeof(H));
-	H.page = &page;
-	H.counter = mt_ctr;
-	H.kernel = mt_kernel;
-	H.pause = mt_pause;
-	tk__hands_defaults(&H);
 	/* Windups every 2 us, closings stale after 1 us: races galore. */
-	H.interval_ns = 2000;
-	H.interval_min_ns = 2000;
-	H.recal_ns = 2000;
-	H.cal_ns = 20000;
-	H.close_ns = 1000;
-	assert_int_equal(tk__hands_setup(&H), 0);
+	assert_int_equal(race_setup(), 0);
 	for (i = 0; i < 4; i++)
 		assert_int_equal(
 		    pthread_create(&th[i], NULL, mt_reader, &n), 0);

@@ -168,52 +168,13 @@ test_stopped_winder(void **state)
 /* ---- threads ------------------------------------------------------------ */
 
 /*
- * The racing world of test_hands_protocol.c's last test: a lock-free
- * counter, 7 counts a read, a kernel that is a function of it, windups
- * every 2 us, closings stale after 1 us, every 16th windup stopped at one
- * of its points.  Each thread takes samples and converts them at once: the
- * sandwich holds for every EXACT tick.
+ * In the racing world (hands_world.h race_setup()) each thread takes
+ * samples and converts them at once: the sandwich holds for every EXACT
+ * tick.
  */
-static _Atomic uint64_t mt_counter = 1000000000000ull;
 static _Atomic int mt_bad;
 static _Atomic uint64_t mt_n[3], mt_loose;
-static _Atomic unsigned mt_pauses;
 static int64_t mt_bad_v, mt_bad_m;
-
-static uint64_t
-mt_ctr(int ordered)
-{
-	(void)ordered;
-	return atomic_fetch_add_explicit(&mt_counter, 7, memory_order_relaxed);
-}
-
-static int
-mt_kernel(clockid_t id, struct timespec *ts)
-{
-	uint64_t c = mt_ctr(1);
-	int64_t ns = (int64_t)((double)c / 2.6);
-
-	if (id == CLOCK_REALTIME)
-		ns += 1000000000000000000ll;
-	ts->tv_sec = (time_t)(ns / 1000000000);
-	ts->tv_nsec = (long)(ns % 1000000000);
-	return 0;
-}
-
-static void
-mt_pause(struct tk__hands *h, enum tk__hands_point where)
-{
-	uint64_t c0 = atomic_load_explicit(&mt_counter, memory_order_relaxed);
-	int spins = 0;
-
-	(void)h;
-	if ((atomic_fetch_add(&mt_pauses, 1) & 15) != (unsigned)where)
-		return;
-	while (atomic_load_explicit(&mt_counter, memory_order_relaxed) - c0 <
-	        6500 &&
-	    spins++ < 20000)
-		sched_yield();
-}
 
 static void *
 mt_thread(void *arg)
@@ -223,10 +184,10 @@ mt_thread(void *arg)
 	int sa, sb;
 
 	for (i = 0; i < n && !atomic_load(&mt_bad); i++) {
-		a = mt_ctr(1);
+		a = race_counter(1);
 		if (tk__hands_nanotime(&H, 0, 1, &v) != 0)
 			continue;
-		b = mt_ctr(1);
+		b = race_counter(1);
 		sa = tk__hands_ticks_to_ns(&H, a, &ma, &r);
 		sb = tk__hands_ticks_to_ns(&H, b, &mb, &r);
 		if (sa < 0 || sb < 0)
@@ -255,17 +216,7 @@ test_threads(void **state)
 	int i;
 
 	(void)state;
-	memset(&page, 0, sizeof(page));
-	memset(&H, 0, sizeof(H));
-	H.page = &page;
-	H.counter = mt_ctr;
-	H.kernel = mt_kernel;
-	H.pause = mt_pause;
-	tk__hands_defaults(&H);
-	H.interval_ns = H.interval_min_ns = H.recal_ns = 2000;
-	H.cal_ns = 20000;
-	H.close_ns = 1000;
-	assert_int_equal(tk__hands_setup(&H), 0);
+	assert_int_equal(race_setup(), 0);
 	for (i = 0; i < 3; i++)
 		assert_int_equal(
 		    pthread_create(&th[i], NULL, mt_thread, &n), 0);

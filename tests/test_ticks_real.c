@@ -240,16 +240,7 @@ test_later_same(void **state)
 
 /* ---- 10^7 pairs --------------------------------------------------------- */
 
-static uint64_t rng = 0x9e3779b97f4a7c15ull;
-
-static uint64_t
-rnd64(void)
-{
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 0x2545f4914f6cdd1dull;
-}
+static uint64_t rng = TK_TEST_SEED;
 
 static void
 test_monotone_pairs(void **state)
@@ -270,8 +261,8 @@ test_monotone_pairs(void **state)
 	w1 = windups();
 	assert_true(w1 - w0 >= 100);
 	for (i = 0; i < n; i++) {
-		a = lo + rnd64() % (hi - lo);
-		b = lo + rnd64() % (hi - lo);
+		a = lo + tk_test_rand(&rng) % (hi - lo);
+		b = lo + tk_test_rand(&rng) % (hi - lo);
 		if (a > b) {
 			x = a;
 			a = b;

@@ -42,22 +42,12 @@ set_get(const void *ctx, uint64_t idx, struct tk__ticks_seg *s)
 	return 0;
 }
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-
-static uint64_t
-rnd(void)
-{
-	/* xorshift64* */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dull;
-}
+static uint64_t rng_state = TK_TEST_SEED;
 
 static uint64_t
 rnd_below(uint64_t n)
 {
-	return n ? rnd() % n : 0;
+	return n ? tk_test_rand(&rng_state) % n : 0;
 }
 
 /*
@@ -140,7 +130,7 @@ pick_tick(const struct segset *ss, uint64_t k)
 	case 7:
 		return s->base_count - rnd_below(1000000000);
 	case 8:
-		return ss->s[0].base_count + rnd();
+		return ss->s[0].base_count + tk_test_rand(&rng_state);
 	default:
 		return s->base_count + rnd_below(span);
 	}
@@ -222,7 +212,7 @@ test_record_is_the_segments(void **state)
 	for (round = 0; round < rounds; round++) {
 		make_set(&ss, 1 + rnd_below(MAXSEG),
 		    round % 3 == 0 ? UINT64_MAX - rnd_below(UINT64_C(1) << 33)
-		                   : rnd(),
+		                   : tk_test_rand(&rng_state),
 		    (int)(round & 1));
 		len = write_set(&ss, recbuf, sizeof(recbuf));
 		assert_int_equal(
@@ -230,7 +220,8 @@ test_record_is_the_segments(void **state)
 		for (k = 0; k < 200; k++) {
 			t = pick_tick(&ss, k);
 			st1 = tk__ticks_convert(set_get, &ss, ss.n,
-			    &ss.s[ss.n - 1], k % 3 ? rnd() % 40000000 : 0, t,
+			    &ss.s[ss.n - 1],
+			    k % 3 ? tk_test_rand(&rng_state) % 40000000 : 0, t,
 			    TK_TICKS_V_NONE, &m1, &r1);
 			st2 = tk_timebase_convert(
 			    recbuf, (size_t)len, t, &m2, &r2);
@@ -276,7 +267,8 @@ test_monotone(void **state)
 		for (k = 0; k < 4000; k++) {
 			assert_true(
 			    tk__ticks_convert(set_get, &ss, ss.n,
-			        &ss.s[ss.n - 1], rnd() % 40000000, ticks[k],
+			        &ss.s[ss.n - 1],
+			        tk_test_rand(&rng_state) % 40000000, ticks[k],
 			        TK_TICKS_V_NONE, &m, &r) >= 0);
 			assert_int64_le(prev, m);
 			prev = m;
@@ -355,7 +347,8 @@ test_bytes_as_documented(void **state)
 
 	(void)state;
 	for (round = 0; round < 50; round++) {
-		make_set(&ss, 1 + rnd_below(MAXSEG), rnd(), round & 1);
+		make_set(&ss, 1 + rnd_below(MAXSEG), tk_test_rand(&rng_state),
+		    round & 1);
 		len = write_set(&ss, recbuf, sizeof(recbuf));
 		assert_int_equal((size_t)len, doc_write(&ss, mine));
 		assert_memory_equal(recbuf, mine, (size_t)len);
@@ -389,7 +382,7 @@ test_truncated(void **state)
 	int64_t m;
 
 	(void)state;
-	make_set(&ss, 8, rnd(), 1);
+	make_set(&ss, 8, tk_test_rand(&rng_state), 1);
 	len = (size_t)write_set(&ss, recbuf, sizeof(recbuf));
 	for (cut = 0; cut < len; cut++) {
 		assert_int_equal(
@@ -416,7 +409,7 @@ test_corrupted(void **state)
 	int bit;
 
 	(void)state;
-	make_set(&ss, 8, rnd(), 0);
+	make_set(&ss, 8, tk_test_rand(&rng_state), 0);
 	len = (size_t)write_set(&ss, recbuf, sizeof(recbuf));
 	for (i = 0; i < len; i++) {
 		for (bit = 0; bit < 8; bit += 3) {
@@ -468,7 +461,7 @@ test_wrong_header(void **state)
 	int64_t m;
 
 	(void)state;
-	make_set(&ss, 8, rnd(), 1);
+	make_set(&ss, 8, tk_test_rand(&rng_state), 1);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		len = (size_t)write_set(&ss, recbuf, sizeof(recbuf));
 		le(recbuf + bad[i].off, bad[i].v, bad[i].width);
@@ -566,7 +559,7 @@ write_for_decoder(const char *dir)
 	for (i = 0; i < 12; i++, n++) {
 		make_set(&ss, 1 + rnd_below(MAXSEG),
 		    i % 3 == 0 ? UINT64_MAX - rnd_below(UINT64_C(1) << 33)
-		               : rnd(),
+		               : tk_test_rand(&rng_state),
 		    i & 1);
 		len = write_set(&ss, recbuf, sizeof(recbuf));
 		for (k = 0; k < 2000; k++)

@@ -4,6 +4,8 @@
  * (hands_world.h).
  */
 #include <errno.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <time.h>
 
@@ -176,4 +178,63 @@ run(struct watch *wt, double gap, double total, double settle)
 			worst = e;
 	}
 	return worst;
+}
+
+/* ---- the racing world --------------------------------------------------- */
+
+static _Atomic uint64_t race_c = 1000000000000ull;
+static _Atomic unsigned race_pauses;
+
+uint64_t
+race_counter(int ordered)
+{
+	(void)ordered;
+	return atomic_fetch_add_explicit(&race_c, 7, memory_order_relaxed);
+}
+
+static int
+race_kernel(clockid_t id, struct timespec *ts)
+{
+	int64_t ns = (int64_t)((double)race_counter(1) / 2.6);
+
+	if (id == CLOCK_REALTIME)
+		ns += 1000000000000000000ll;
+	ts->tv_sec = (time_t)(ns / 1000000000);
+	ts->tv_nsec = (long)(ns % 1000000000);
+	return 0;
+}
+
+static void
+race_pause(struct tk__hands *h, enum tk__hands_point where)
+{
+	uint64_t c0 = atomic_load_explicit(&race_c, memory_order_relaxed);
+	struct timespec t0, t;
+
+	(void)h;
+	if ((atomic_fetch_add(&race_pauses, 1) & 15) != (unsigned)where)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		sched_yield();
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while (
+	    atomic_load_explicit(&race_c, memory_order_relaxed) - c0 < 6500 &&
+	    (t.tv_sec - t0.tv_sec) * 1000000000 + t.tv_nsec - t0.tv_nsec <
+	        20000000);
+}
+
+int
+race_setup(void)
+{
+	memset(&page, 0, sizeof(page));
+	memset(&H, 0, sizeof(H));
+	H.page = &page;
+	H.counter = race_counter;
+	H.kernel = race_kernel;
+	H.pause = race_pause;
+	tk__hands_defaults(&H);
+	H.interval_ns = H.interval_min_ns = H.recal_ns = 2000;
+	H.cal_ns = 20000;
+	H.close_ns = 1000;
+	return tk__hands_setup(&H);
 }

@@ -4,8 +4,8 @@
  * test_ticks.c and test_ticks_history.c) run the windup engine of
  * src/hands/: a private page over a fake counter and a fake kernel clock,
  * so that what no real machine does on demand can be done there.  The
- * fake counter and kernel serve single-threaded tests (the threaded ones
- * set H up over a counter of their own); test-only.
+ * fake counter and kernel serve single-threaded tests; the threaded ones
+ * race over the racing world below.  Test-only.
  *
  * True time advances by `step` ns at every counter or kernel read, the
  * counter by f counts per true ns, the kernel by kr ns per true ns.  After
@@ -82,5 +82,19 @@ int64_t iabs(int64_t x);
  * |error| over the reads after `settle` ns.
  */
 int64_t run(struct watch *wt, double gap, double total, double settle);
+
+/*
+ * The racing world of the threaded tests: a counter shared by threads (a
+ * relaxed fetch-add, so it orders nothing the engine does not order
+ * itself; 7 counts a read at 2.6 counts/ns), a kernel that is a function
+ * of it (so every bracket holds), windups every 2 us, closings stale after
+ * 1 us, and every 16th windup stopped at one of its points until the other
+ * threads have moved the counter on by 2.5 closings (or 20 ms of real time
+ * passed, should they have stopped), so they reopen its word.
+ */
+/* H and page set up afresh over the racing world: 0, or the engine's. */
+int race_setup(void);
+/* The racing world's counter (one read: 7 counts). */
+uint64_t race_counter(int ordered);
 
 #endif /* TK_HANDS_WORLD_H */

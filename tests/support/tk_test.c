@@ -80,6 +80,18 @@ tk_test_is_emulated(void)
 	return slow != NULL && atoi(slow) > 1;
 }
 
+uint64_t
+tk_test_rand(uint64_t *state)
+{
+	uint64_t x = *state;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*state = x;
+	return x * UINT64_C(0x2545f4914f6cdd1d);
+}
+
 int64_t
 tk_test_hang_ns(int64_t ns)
 {

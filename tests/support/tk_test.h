@@ -78,6 +78,13 @@ int tk_test_is_sanitized(void);
 int tk_test_is_emulated(void);
 
 /*
+ * xorshift64*: the next number of the sequence *state (seeded with a
+ * fixed non-zero value, so a run is the same every time).
+ */
+#define TK_TEST_SEED UINT64_C(0x9e3779b97f4a7c15)
+uint64_t tk_test_rand(uint64_t *state);
+
+/*
  * A bound that catches a call that does not return in time (a hang, an
  * unbounded retry), not a speed target: ns natively, 50 times that under
  * a sanitizer, and 50 times again under an emulator.
