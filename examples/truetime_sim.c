@@ -219,6 +219,55 @@ run(struct node *nodes, int n, int txns, uint64_t seed, int wait,
 	return 0;
 }
 
+/* The counter's rate against CLOCK_REALTIME (true time), over 200 ms. */
+static uint64_t
+measure_hz(uint64_t *c, int64_t *r)
+{
+	struct timespec nap = { 0, 200000000 };
+	uint64_t c1 = counter();
+	int64_t r1 = realtime_ns();
+
+	nanosleep(&nap, NULL);
+	*c = counter();
+	*r = realtime_ns();
+	return (uint64_t)((unsigned __int128)(*c - c1) * 1000000000u /
+	    (uint64_t)(*r - r1));
+}
+
+/* Node i: its clock, its page, its process and the pipes to it. */
+static int
+start_node(
+    struct node *nd, int i, uint64_t *rng, uint64_t c, int64_t r, uint64_t hz)
+{
+	int to[2], from[2];
+
+	nd->off_ns = rnd_range(rng, -3000000, 3000000);
+	nd->drift_ppb = rnd_range(rng, -30000, 30000);
+	nd->margin_ns = rnd_range(rng, 20000, 400000);
+	snprintf(nd->path, sizeof(nd->path), "/tmp/truetime_sim.%d.%d",
+	    (int)getpid(), i);
+	if (write_page(nd, c, r, hz) != 0 || pipe(to) != 0 || pipe(from) != 0)
+		return -1;
+	printf("  node %d: offset %+.3f ms, drift %+5.1f ppm, claims "
+	       "|offset| + %.3f ms\n",
+	    i, (double)nd->off_ns / 1e6, (double)nd->drift_ppb / 1e3,
+	    (double)nd->margin_ns / 1e6);
+	fflush(stdout);
+	nd->pid = fork();
+	if (nd->pid == 0) {
+		close(to[1]);
+		close(from[0]);
+		nd->cmd = to[0];
+		nd->reply = from[1];
+		_exit(node_main(nd));
+	}
+	close(to[0]);
+	close(from[1]);
+	nd->cmd = to[1];
+	nd->reply = from[0];
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -226,9 +275,8 @@ main(int argc, char **argv)
 	int txns = argc > 2 ? atoi(argv[2]) : 500;
 	uint64_t seed = argc > 3 ? strtoull(argv[3], NULL, 0) : 2012;
 	struct node nodes[MAX_NODES];
-	struct timespec nap = { 0, 200000000 };
-	uint64_t c1, c2, hz, rng = seed, v_wait, v_none;
-	int64_t r1, r2;
+	uint64_t c2, hz, rng = seed, v_wait, v_none;
+	int64_t r2;
 	double w_wait, w_none;
 	int rc = 0;
 
@@ -243,49 +291,15 @@ main(int argc, char **argv)
 		    MAX_NODES);
 		return 2;
 	}
-	/* The counter's rate against CLOCK_REALTIME: true time. */
-	c1 = counter();
-	r1 = realtime_ns();
-	nanosleep(&nap, NULL);
-	c2 = counter();
-	r2 = realtime_ns();
-	hz = (uint64_t)((unsigned __int128)(c2 - c1) * 1000000000u /
-	    (uint64_t)(r2 - r1));
+	hz = measure_hz(&c2, &r2);
 	printf("truetime_sim: %d nodes, %d transactions, seed %" PRIu64
 	       "; counter %.3f MHz\n",
 	    n, txns, seed, (double)hz / 1e6);
-	for (int i = 0; i < n; i++) {
-		struct node *nd = &nodes[i];
-		int to[2], from[2];
-
-		nd->off_ns = rnd_range(&rng, -3000000, 3000000);
-		nd->drift_ppb = rnd_range(&rng, -30000, 30000);
-		nd->margin_ns = rnd_range(&rng, 20000, 400000);
-		snprintf(nd->path, sizeof(nd->path), "/tmp/truetime_sim.%d.%d",
-		    (int)getpid(), i);
-		if (write_page(nd, c2, r2, hz) != 0 || pipe(to) != 0 ||
-		    pipe(from) != 0) {
+	for (int i = 0; i < n; i++)
+		if (start_node(&nodes[i], i, &rng, c2, r2, hz) != 0) {
 			perror("truetime_sim");
 			return 1;
 		}
-		printf("  node %d: offset %+.3f ms, drift %+5.1f ppm, claims "
-		       "|offset| + %.3f ms\n",
-		    i, (double)nd->off_ns / 1e6, (double)nd->drift_ppb / 1e3,
-		    (double)nd->margin_ns / 1e6);
-		fflush(stdout);
-		nd->pid = fork();
-		if (nd->pid == 0) {
-			close(to[1]);
-			close(from[0]);
-			nd->cmd = to[0];
-			nd->reply = from[1];
-			_exit(node_main(nd));
-		}
-		close(to[0]);
-		close(from[1]);
-		nd->cmd = to[1];
-		nd->reply = from[0];
-	}
 	if (run(nodes, n, txns, seed, 1, &v_wait, &w_wait) != 0 ||
 	    run(nodes, n, txns, seed, 0, &v_none, &w_none) != 0)
 		rc = 1;
