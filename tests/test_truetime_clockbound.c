@@ -43,6 +43,7 @@
 
 #include "truetime/tt.h"
 #include "tk_test.h"
+#include "tt_race.h"
 #include "tt_writers.h"
 
 #define DELTA_NS 10000000 /* the writer's truth: realtime + 10 ms */
@@ -190,43 +191,25 @@ race_writer(void *arg)
 	return NULL;
 }
 
-struct reader {
-	uint64_t n, bounded, unknown;
-	int64_t worst_early, worst_late, worst_step;
-};
-
 static void *
 race_reader(void *arg)
 {
-	struct reader *rd = arg;
+	struct tt_race_reader *rd = arg;
 	struct tk_truetime tt;
-	int64_t prev_latest = INT64_MIN, prev_slack = 0;
 
-	rd->worst_early = rd->worst_late = rd->worst_step = INT64_MAX;
 	for (uint64_t i = 0; i < rd->n; i++) {
 		int64_t r0 = wall_ns(), r1;
 
 		tk_truetime(&tt);
 		r1 = wall_ns();
-		if (tt.status == TK_TRUETIME_UNKNOWN) {
-			rd->unknown++;
-			continue;
-		}
-		rd->bounded++;
-		/* truth = real + DELTA or real - DELTA: both inside */
-		if (r1 - DELTA_NS - tt.earliest_ns < rd->worst_early)
-			rd->worst_early = r1 - DELTA_NS - tt.earliest_ns;
-		if (tt.latest_ns - (r0 + DELTA_NS) < rd->worst_late)
-			rd->worst_late = tt.latest_ns - (r0 + DELTA_NS);
-		/* latest may fall back only by what the last read had above
-		 * the least the writer ever claims (DELTA + MARGIN_MIN) */
-		if (prev_latest != INT64_MIN &&
-		    tt.latest_ns - (prev_latest - prev_slack) < rd->worst_step)
-			rd->worst_step =
-			    tt.latest_ns - (prev_latest - prev_slack);
-		prev_latest = tt.latest_ns;
-		prev_slack = (tt.latest_ns - tt.earliest_ns) / 2 - DELTA_NS -
-		    MARGIN_MIN + 1000;
+		/*
+		 * truth = real + DELTA or real - DELTA: both inside; latest
+		 * may fall back only by what this read has above the least
+		 * the writer ever claims (DELTA + MARGIN_MIN).
+		 */
+		tt_race_note(rd, &tt, r1 - DELTA_NS, r0 + DELTA_NS,
+		    (tt.latest_ns - tt.earliest_ns) / 2 - DELTA_NS -
+		        MARGIN_MIN + 1000);
 	}
 	return NULL;
 }
@@ -235,9 +218,7 @@ static void
 run_race(int64_t pace_ns)
 {
 	struct race r = { .pace_ns = pace_ns };
-	struct reader rd[2] = { { 0 }, { 0 } };
-	pthread_t w, th[2];
-	uint64_t bounded = 0;
+	struct tt_race_reader rd[2];
 
 	fresh();
 	assert_int_equal(read_status(1, &(struct tk_truetime){ 0 }),
@@ -249,33 +230,14 @@ run_race(int64_t pace_ns)
 		d.bound_ns = DELTA_NS + MARGIN_MIN;
 		tt_cb_write(seg, &d);
 	}
-	assert_int_equal(pthread_create(&w, NULL, race_writer, &r), 0);
-	for (int i = 0; i < 2; i++) {
-		rd[i].n = tk_test_scale(2000000);
-		assert_int_equal(
-		    pthread_create(&th[i], NULL, race_reader, &rd[i]), 0);
-	}
+	tt_race_run(
+	    race_writer, &r, &r.stop, race_reader, rd, tk_test_scale(2000000));
 	for (int i = 0; i < 2; i++)
-		pthread_join(th[i], NULL);
-	__atomic_store_n(&r.stop, 1, __ATOMIC_RELAXED);
-	pthread_join(w, NULL);
-	for (int i = 0; i < 2; i++) {
-		printf("[          ] reader %d: %llu bounded, %llu unknown; "
-		       "least margin early %lld ns, late %lld ns, step %lld "
-		       "ns\n",
-		    i, (unsigned long long)rd[i].bounded,
-		    (unsigned long long)rd[i].unknown,
-		    (long long)rd[i].worst_early, (long long)rd[i].worst_late,
-		    (long long)rd[i].worst_step);
-		assert_int64_le(0, rd[i].worst_early);
-		assert_int64_le(0, rd[i].worst_late);
-		assert_int64_le(0, rd[i].worst_step);
-		bounded += rd[i].bounded;
-	}
+		tt_race_check(rd, i, 0);
 	printf("[          ] writer: %llu updates, generation wrapped %llu "
 	       "times\n",
 	    (unsigned long long)r.writes, (unsigned long long)r.wraps);
-	assert_true(bounded > 0);
+	assert_true(rd[0].bounded + rd[1].bounded > 0);
 }
 
 static void

@@ -32,6 +32,7 @@
 
 #include "truetime/tt.h"
 #include "tk_test.h"
+#include "tt_race.h"
 #include "tt_writers.h"
 
 #define ERR_MAX_NS 1000000 /* the writer's time error, at most 1 ms */
@@ -260,40 +261,19 @@ race_writer(void *arg)
 	return NULL;
 }
 
-struct reader {
-	uint64_t n, bounded, unknown;
-	int64_t worst_early, worst_late, worst_step;
-};
-
 static void *
 race_reader(void *arg)
 {
-	struct reader *rd = arg;
+	struct tt_race_reader *rd = arg;
 	struct tk_truetime tt;
-	int64_t prev_latest = INT64_MIN;
 
-	rd->worst_early = rd->worst_late = rd->worst_step = INT64_MAX;
 	for (uint64_t i = 0; i < rd->n; i++) {
 		uint64_t c0 = tt_counter(), c1;
-		int64_t t0, t1;
 
 		tk_truetime(&tt);
 		c1 = tt_counter();
-		if (tt.status == TK_TRUETIME_UNKNOWN) {
-			rd->unknown++;
-			continue;
-		}
-		rd->bounded++;
-		t0 = tt_truth_ns(&truth, c0);
-		t1 = tt_truth_ns(&truth, c1);
-		if (t1 - tt.earliest_ns < rd->worst_early)
-			rd->worst_early = t1 - tt.earliest_ns;
-		if (tt.latest_ns - t0 < rd->worst_late)
-			rd->worst_late = tt.latest_ns - t0;
-		if (prev_latest != INT64_MIN &&
-		    tt.latest_ns - prev_latest < rd->worst_step)
-			rd->worst_step = tt.latest_ns - prev_latest;
-		prev_latest = tt.latest_ns;
+		tt_race_note(rd, &tt, tt_truth_ns(&truth, c1),
+		    tt_truth_ns(&truth, c0), 0);
 	}
 	return NULL;
 }
@@ -304,24 +284,15 @@ run_race(int64_t pace_ns)
 	struct race r = {
 		.pace_ns = pace_ns, .l_min = INT64_MAX, .l_max = INT64_MIN
 	};
-	struct reader rd[2] = { { 0 }, { 0 } };
-	pthread_t w, th[2];
+	struct tt_race_reader rd[2];
 	struct tk_truetime tt;
 	int64_t allowed;
 
 	need_counter();
 	fresh();
 	assert_int_equal(read_status(1, &tt), TK_TRUETIME_SYNCHRONIZED);
-	assert_int_equal(pthread_create(&w, NULL, race_writer, &r), 0);
-	for (int i = 0; i < 2; i++) {
-		rd[i].n = tk_test_scale(2000000);
-		assert_int_equal(
-		    pthread_create(&th[i], NULL, race_reader, &rd[i]), 0);
-	}
-	for (int i = 0; i < 2; i++)
-		pthread_join(th[i], NULL);
-	__atomic_store_n(&r.stop, 1, __ATOMIC_RELAXED);
-	pthread_join(w, NULL);
+	tt_race_run(
+	    race_writer, &r, &r.stop, race_reader, rd, tk_test_scale(2000000));
 	/*
 	 * What the writer published: latest - truth lies between L_k and
 	 * L_k + 2 x age x 50 ppm for an anchor age seconds back (the period
@@ -330,16 +301,7 @@ run_race(int64_t pace_ns)
 	 */
 	allowed = r.l_max - r.l_min + 100000;
 	for (int i = 0; i < 2; i++) {
-		printf("[          ] reader %d: %llu bounded, %llu unknown; "
-		       "truth inside by at least %lld / %lld ns; latest step "
-		       "%lld ns (writer's claims allow -%lld)\n",
-		    i, (unsigned long long)rd[i].bounded,
-		    (unsigned long long)rd[i].unknown,
-		    (long long)rd[i].worst_early, (long long)rd[i].worst_late,
-		    (long long)rd[i].worst_step, (long long)allowed);
-		assert_int64_le(0, rd[i].worst_early);
-		assert_int64_le(0, rd[i].worst_late);
-		assert_int64_le(-allowed, rd[i].worst_step);
+		tt_race_check(rd, i, -allowed);
 		assert_true(rd[i].bounded > 0);
 	}
 	printf("[          ] writer: %llu updates\n",
