@@ -129,6 +129,10 @@ tk__hands_release(uint32_t *genp, enum tk__hands_held_kind k, uint32_t next)
 static int
 ours(const uint32_t *genp)
 {
+	/*
+	 * Relaxed: only this thread stores its tag, and nothing is read from
+	 * the copy on its strength; the give-back's release store orders.
+	 */
 	return tk__load_relaxed(genp) == held.tag;
 }
 
