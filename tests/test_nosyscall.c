@@ -233,21 +233,6 @@ plain_getpid(uint64_t n)
 	return 0; /* the filter should have stopped us */
 }
 
-static int
-in_child(int (*fn)(uint64_t), uint64_t arg)
-{
-	int status;
-	pid_t pid;
-
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0)
-		_exit(fn(arg));
-	assert_true(pid > 0);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	return status;
-}
-
 static void
 test_no_system_call(void **state)
 {
@@ -261,7 +246,7 @@ test_no_system_call(void **state)
 		        "(sigaltstack under ASan, at once under TSan)");
 	out = faults_share(sizeof(*out));
 	assert_non_null(out);
-	st = in_child(filtered_reads, tk_test_scale(1000000));
+	st = tk_test_in_child(filtered_reads, tk_test_scale(1000000));
 	print_message("  the reads under the filter: %s %d after %.2f s; "
 	              "%" PRIu64 " rounds of the 13 entry points, %" PRIu64
 	              " windups\n",
@@ -275,7 +260,7 @@ test_no_system_call(void **state)
 	assert_int_equal(WEXITSTATUS(st), 0);
 
 	print_message("  a plain getpid under the same filter (must trap):\n");
-	st = in_child(plain_getpid, 0);
+	st = tk_test_in_child(plain_getpid, 0);
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), TRAPPED);
 }

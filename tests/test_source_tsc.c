@@ -12,7 +12,6 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "atomic.h"
 #include "counter.h"
@@ -209,13 +208,17 @@ unfit_check(void)
  * identity), not left as TSC counts the new source reads as ns.
  */
 static int
-handed_over_checks(void)
+handed_over_checks(uint64_t unused)
 {
 	struct tk_ticks_info ti;
 	int64_t end = tk_test_clock_ns(CLOCK_MONOTONIC) + 100000000;
 	int64_t ns;
 	uint64_t t;
 
+	(void)unused;
+	tk__tsc_hands.first_check = unfit_check;
+	tk__store_relaxed(&tk__tsc_hands.checked, 0);
+	tk__tsc_hands.memo = NULL; /* calibrate, so the check runs */
 	while (strcmp(tk_source(), "tsc") == 0 &&
 	    tk_test_clock_ns(CLOCK_MONOTONIC) < end)
 		(void)tk_nanotime();
@@ -240,21 +243,12 @@ handed_over_checks(void)
 static void
 test_hand_over(void **state)
 {
-	pid_t pid;
 	int st;
 
 	(void)state;
 	TK_NEED_SOURCE("tsc");
 	warm_up();
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		tk__tsc_hands.first_check = unfit_check;
-		tk__store_relaxed(&tk__tsc_hands.checked, 0);
-		tk__tsc_hands.memo = NULL; /* calibrate, so the check runs */
-		_exit(handed_over_checks());
-	}
-	assert_int_equal(waitpid(pid, &st, 0), pid);
+	st = tk_test_in_child(handed_over_checks, 0);
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 0);
 }

@@ -99,22 +99,6 @@ filtered_reads(uint64_t n)
 	return 0;
 }
 
-/* Run fn in a child; its wait status. */
-static int
-in_child(int (*fn)(uint64_t), uint64_t arg)
-{
-	int status;
-	pid_t pid;
-
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0)
-		_exit(fn(arg));
-	assert_true(pid > 0);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	return status;
-}
-
 static int
 plain_syscall(uint64_t arg)
 {
@@ -134,14 +118,14 @@ test_no_syscall(void **state)
 
 	(void)state;
 	NEED_TSC();
-	st = in_child(filtered_reads, tk_test_scale(1000000));
+	st = tk_test_in_child(filtered_reads, tk_test_scale(1000000));
 	if (WIFSIGNALED(st))
 		fail_msg("the reads were killed by signal %d (%s): a clock "
 		         "system call on the path",
 		    WTERMSIG(st), strsignal(WTERMSIG(st)));
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 0);
-	st = in_child(plain_syscall, 0);
+	st = tk_test_in_child(plain_syscall, 0);
 	assert_true(WIFSIGNALED(st));
 	assert_int_equal(WTERMSIG(st), SIGSYS);
 }
@@ -216,7 +200,7 @@ fork_while_closed(struct tk__hands *h, enum tk__hands_point where)
 	if (where != TK_HANDS_AT_CLOSED)
 		return;
 	h->pause = NULL;
-	fork_status = in_child(child_checks, 0);
+	fork_status = tk_test_in_child(child_checks, 0);
 }
 
 static void
@@ -228,7 +212,7 @@ test_fork(void **state)
 	(void)state;
 	NEED_TSC();
 	parent_last = tk_nanotime();
-	st = in_child(child_checks, 1);
+	st = tk_test_in_child(child_checks, 1);
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 0);
 

@@ -3,6 +3,8 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "tk_test.h"
 
@@ -78,6 +80,21 @@ tk_test_is_emulated(void)
 	const char *slow = getenv("TK_TEST_SLOW");
 
 	return slow != NULL && atoi(slow) > 1;
+}
+
+int
+tk_test_in_child(int (*fn)(uint64_t), uint64_t arg)
+{
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0)
+		_exit(fn(arg));
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return status;
 }
 
 uint64_t

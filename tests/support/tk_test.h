@@ -77,6 +77,9 @@ uint64_t tk_test_scale(uint64_t n);
 int tk_test_is_sanitized(void);
 int tk_test_is_emulated(void);
 
+/* Run fn(arg) in a forked child, which exits with its value: the status. */
+int tk_test_in_child(int (*fn)(uint64_t), uint64_t arg);
+
 /*
  * xorshift64*: the next number of the sequence *state (seeded with a
  * fixed non-zero value, so a run is the same every time).
