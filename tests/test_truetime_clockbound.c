@@ -198,7 +198,7 @@ race_reader(void *arg)
 	struct tk_truetime tt;
 
 	for (uint64_t i = 0; i < rd->n; i++) {
-		int64_t r0 = wall_ns(), r1;
+		int64_t r0 = wall_ns(), r1, slack;
 
 		tk_truetime(&tt);
 		r1 = wall_ns();
@@ -207,9 +207,12 @@ race_reader(void *arg)
 		 * may fall back only by what this read has above the least
 		 * the writer ever claims (DELTA + MARGIN_MIN).
 		 */
-		tt_race_note(rd, &tt, r1 - DELTA_NS, r0 + DELTA_NS,
-		    (tt.latest_ns - tt.earliest_ns) / 2 - DELTA_NS -
-		        MARGIN_MIN + 1000);
+		if (tt.status == TK_TRUETIME_UNKNOWN) /* no interval to use */
+			slack = 0;
+		else
+			slack = (tt.latest_ns - tt.earliest_ns) / 2 - DELTA_NS -
+			    MARGIN_MIN + 1000;
+		tt_race_note(rd, &tt, r1 - DELTA_NS, r0 + DELTA_NS, slack);
 	}
 	return NULL;
 }
